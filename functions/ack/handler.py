@@ -1,0 +1,47 @@
+"""POST /v1/events/{event_id}/ack, POST /v1/inbox/ack and DELETE /v1/events/{event_id}."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from triggers.http import api_handler, caller, create_app, documented, json_response, no_content
+from triggers.lifecycle import EventLifecycle
+from triggers.models import AckResult, BulkAckIn, BulkAckResult
+from triggers.settings import AckSettings, load_settings
+from triggers.storage.audit import AuditLog
+from triggers.storage.dynamo import dynamodb_client
+from triggers.storage.events import EventStore
+
+settings = load_settings(AckSettings)
+app = create_app()
+
+
+@cache
+def lifecycle() -> EventLifecycle:
+    client = dynamodb_client()
+    return EventLifecycle(
+        EventStore(client, settings.events_table, settings.shard_count), AuditLog(client, settings.audit_table)
+    )
+
+
+@app.post("/v1/events/<event_id>/ack", responses=documented(200, AckResult, "Acknowledged (again, if repeated)"))
+def acknowledge_event(event_id: str) -> Response[str]:
+    return json_response(200, lifecycle().acknowledge(caller(app), event_id))
+
+
+@app.post("/v1/inbox/ack", responses=documented(200, BulkAckResult, "Per-id results in input order"))
+def acknowledge_events(request: Annotated[BulkAckIn, Body()]) -> Response[str]:
+    results = lifecycle().acknowledge_many(caller(app), request.event_ids)
+    return json_response(200, BulkAckResult(results=results))
+
+
+@app.delete("/v1/events/<event_id>", responses={204: {"description": "Erased"}})
+def erase_event(event_id: str) -> Response[str]:
+    lifecycle().erase(caller(app), event_id)
+    return no_content()
+
+
+lambda_handler = api_handler(app)

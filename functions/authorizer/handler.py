@@ -1,0 +1,30 @@
+"""The HTTP API Lambda authorizer (payload 2.0, simple responses)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes import event_source
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import APIGatewayAuthorizerEventV2
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from triggers.auth.authorizer import KeyAuthorizer
+from triggers.observability import logger, metrics, tracer
+from triggers.settings import AuthorizerSettings, load_settings
+from triggers.storage.dynamo import dynamodb_client
+from triggers.storage.keys import KeyStore
+
+settings = load_settings(AuthorizerSettings)
+
+
+@cache
+def key_authorizer() -> KeyAuthorizer:
+    return KeyAuthorizer(KeyStore(dynamodb_client(), settings.api_keys_table), settings.auth_cache_ttl_seconds)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+@event_source(data_class=APIGatewayAuthorizerEventV2)
+def lambda_handler(event: APIGatewayAuthorizerEventV2, context: LambdaContext) -> dict[str, Any]:
+    return key_authorizer().simple_response(event.headers or {})

@@ -1,0 +1,134 @@
+"""Decides whether a presented API key may call the API, keeping bcrypt off the per-request path.
+
+Per warm container:
+
+* a malformed key or bad checksum is refused before any I/O;
+* a decision is cached for ``cache_ttl`` seconds (this bounds how long a revoked key keeps working);
+* after that the key record is re-read (one GetItem) to see revocation and expiry, but bcrypt runs
+  only once per key and stored hash: a verified (key, hash) pair is remembered.
+
+Cache keys are SHA-256 digests, so plaintext keys are not kept in memory longer than a request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import APIGatewayAuthorizerResponseV2
+
+from triggers.auth.apikeys import parse_key, secret_matches
+from triggers.metric_names import MetricName
+from triggers.observability import metrics
+from triggers.storage.keys import KeyStore
+
+_MAX_CACHED_KEYS = 10_000
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Principal:
+    tenant_id: str
+    key_id: str
+    scopes: frozenset[str]
+    rate_limit_per_second: int | None = None
+
+    def to_context(self) -> dict[str, str | int]:
+        """The authorizer's context: HTTP API allows only flat string, number and boolean values."""
+        return {
+            "tenant_id": self.tenant_id,
+            "key_id": self.key_id,
+            "scopes": " ".join(sorted(self.scopes)),
+            "rate_limit_per_second": self.rate_limit_per_second or 0,
+        }
+
+    @classmethod
+    def from_context(cls, context: Mapping[str, Any]) -> Principal | None:
+        """The principal a route function finds in ``requestContext.authorizer.lambda``."""
+        if not context.get("tenant_id"):
+            return None
+        return cls(
+            tenant_id=str(context["tenant_id"]),
+            key_id=str(context["key_id"]),
+            scopes=frozenset(str(context.get("scopes", "")).split()),
+            rate_limit_per_second=int(context.get("rate_limit_per_second") or 0) or None,
+        )
+
+
+@dataclass(frozen=True)
+class _Decision:
+    principal: Principal
+    valid_until: float
+
+
+def presented_key(headers: Mapping[str, str]) -> str | None:
+    """The key from ``Authorization: Bearer <key>`` or ``X-API-Key: <key>`` (header names are lower-case)."""
+    authorization = headers.get("authorization", "")
+    scheme, _, credential = authorization.partition(" ")
+    if scheme.lower() == "bearer" and credential.strip():
+        return credential.strip()
+    api_key = headers.get("x-api-key", "").strip()
+    return api_key or None
+
+
+class KeyAuthorizer:
+    def __init__(self, keys: KeyStore, cache_ttl_seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._keys = keys
+        self._cache_ttl = cache_ttl_seconds
+        self._clock = clock
+        self._decisions: dict[bytes, _Decision] = {}
+        self._verified_hashes: dict[bytes, str] = {}
+
+    def authorize(self, plaintext: str) -> Principal | None:
+        digest = hashlib.sha256(plaintext.encode()).digest()
+        cached = self._decisions.get(digest)
+        if cached is not None and cached.valid_until > self._clock():
+            return cached.principal
+        principal = self._decide(plaintext, digest)
+        if principal is None:
+            self._decisions.pop(digest, None)
+            return None
+        self._remember(self._decisions, digest, _Decision(principal, self._clock() + self._cache_ttl))
+        return principal
+
+    def simple_response(self, headers: Mapping[str, str]) -> dict[str, Any]:
+        """The HTTP API simple response: allowed with the principal in the context, or denied (403)."""
+        plaintext = presented_key(headers)
+        principal = self.authorize(plaintext) if plaintext else None
+        if principal is None:
+            metrics.add_metric(name=MetricName.AUTH_DENIALS, unit="Count", value=1)
+            return APIGatewayAuthorizerResponseV2(authorize=False).asdict()
+        return APIGatewayAuthorizerResponseV2(authorize=True, context=principal.to_context()).asdict()
+
+    def is_cached(self, plaintext: str) -> bool:
+        cached = self._decisions.get(hashlib.sha256(plaintext.encode()).digest())
+        return cached is not None and cached.valid_until > self._clock()
+
+    def _decide(self, plaintext: str, digest: bytes) -> Principal | None:
+        parsed = parse_key(plaintext)
+        if parsed is None:
+            return None
+        stored = self._keys.find(parsed.key_id)
+        if stored is None or not stored.usable_at(datetime.now(UTC)):
+            return None
+        if self._verified_hashes.get(digest) != stored.secret_hash:
+            if not secret_matches(parsed.secret, stored.secret_hash):
+                return None
+            self._remember(self._verified_hashes, digest, stored.secret_hash)
+        key = stored.key
+        return Principal(
+            tenant_id=key.tenant_id,
+            key_id=key.key_id,
+            scopes=frozenset(scope.value for scope in key.scopes),
+            rate_limit_per_second=key.rate_limit_per_second,
+        )
+
+    @staticmethod
+    def _remember(cache: dict[bytes, V], digest: bytes, value: V) -> None:
+        if digest not in cache and len(cache) >= _MAX_CACHED_KEYS:
+            cache.pop(next(iter(cache)))  # evict the oldest entry
+        cache[digest] = value

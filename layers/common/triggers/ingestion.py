@@ -1,0 +1,183 @@
+"""Accepting events: rate limits, idempotency and durable storage before the client hears "201".
+
+Without an ``Idempotency-Key`` an event costs exactly one DynamoDB write. With one, the Powertools
+idempotency utility records the key (per tenant, 24 h) so a retried request gets the original
+response, a reused key with another body is refused, and a request still in flight gets a 409.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from triggers.auth.authorizer import Principal
+from triggers.errors import DomainError, IdempotencyKeyReused, RequestInFlight, StorageUnavailable, ValidationFailed
+from triggers.http import error_body, validation_details
+from triggers.metric_names import MetricName
+from triggers.models import BatchIn, BatchItemIn, BatchResult, EventIn, EventSummary
+from triggers.observability import metrics
+from triggers.storage.events import EventStore
+from triggers.storage.rate_limit import RateLimiter
+
+IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Accepted:
+    summary: EventSummary
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    results: list[dict[str, Any]]
+    accepted: int
+
+    @property
+    def rejected(self) -> int:
+        return len(self.results) - self.accepted
+
+    def as_result(self) -> BatchResult:
+        return BatchResult(results=self.results, accepted=self.accepted, rejected=self.rejected)
+
+
+class _Replay(dict[str, Any]):
+    """Marks a response that came from the idempotency store rather than from a fresh write."""
+
+
+class Ingestion:
+    def __init__(
+        self,
+        store: EventStore,
+        limiter: RateLimiter,
+        idempotency_store: BasePersistenceLayer,
+        default_rate_limit_per_second: int,
+    ) -> None:
+        self._store = store
+        self._limiter = limiter
+        self._default_rate_limit = default_rate_limit_per_second
+        self._idempotency_config = IdempotencyConfig(
+            # Keys are scoped to the tenant: two tenants may use the same Idempotency-Key.
+            event_key_jmespath="[tenant_id, idempotency_key]",
+            payload_validation_jmespath="event",
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
+            response_hook=lambda response, _record: _Replay(response),
+        )
+        self._append_once = idempotent_function(
+            data_keyword_argument="request",
+            persistence_store=idempotency_store,
+            config=self._idempotency_config,
+        )(self._append)
+
+    def accept(
+        self, caller: Principal, event: EventIn, idempotency_key: str | None, context: LambdaContext | None
+    ) -> Accepted:
+        self._limiter.consume(caller.key_id, 1, caller.rate_limit_per_second or self._default_rate_limit)
+        accepted = self._accept_one(caller.tenant_id, event, idempotency_key, context)
+        self._count(accepted=[accepted], rejected=0)
+        return accepted
+
+    def accept_batch(self, caller: Principal, batch: BatchIn, context: LambdaContext | None) -> BatchOutcome:
+        self._limiter.consume(
+            caller.key_id, len(batch.events), caller.rate_limit_per_second or self._default_rate_limit
+        )
+        outcomes: list[Accepted | DomainError | None] = [None] * len(batch.events)
+        plain: list[tuple[int, EventIn]] = []
+        keyed: dict[str, list[tuple[int, BatchItemIn]]] = {}
+        for index, raw in enumerate(batch.events):
+            try:
+                item = BatchItemIn.model_validate(raw)
+            except ValidationError as exc:
+                outcomes[index] = ValidationFailed(details=validation_details(exc.errors()))
+                continue
+            if item.idempotency_key is None:
+                plain.append((index, item))
+            else:
+                keyed.setdefault(item.idempotency_key, []).append((index, item))
+
+        if plain:
+            stored = self._store.append_many(caller.tenant_id, [event for _, event in plain])
+            for (index, _), result in zip(plain, stored, strict=True):
+                outcomes[index] = result if isinstance(result, DomainError) else Accepted(result)
+
+        def accept_group(group: list[tuple[int, BatchItemIn]]) -> list[tuple[int, Accepted | DomainError]]:
+            # Items sharing a key run in order, so the second one sees the first one's record.
+            done: list[tuple[int, Accepted | DomainError]] = []
+            for index, item in group:
+                try:
+                    done.append((index, self._accept_one(caller.tenant_id, item, item.idempotency_key, context)))
+                except DomainError as exc:
+                    done.append((index, exc))
+            return done
+
+        for group_results in self._pool.map(accept_group, keyed.values()):
+            for index, outcome in group_results:
+                outcomes[index] = outcome
+
+        results = [_batch_result(index, outcome) for index, outcome in enumerate(outcomes)]
+        accepted = [outcome for outcome in outcomes if isinstance(outcome, Accepted)]
+        self._count(accepted=accepted, rejected=len(outcomes) - len(accepted))
+        if not accepted:
+            details = [{"index": result["index"], **result["error"]} for result in results]
+            if any(isinstance(outcome, StorageUnavailable) for outcome in outcomes):
+                raise StorageUnavailable(details=details)
+            raise ValidationFailed("No event in the batch is valid", details=details)
+        return BatchOutcome(results=results, accepted=len(accepted))
+
+    def _accept_one(
+        self, tenant_id: str, event: EventIn, idempotency_key: str | None, context: LambdaContext | None
+    ) -> Accepted:
+        if idempotency_key is None:
+            return Accepted(self._store.append(tenant_id, event))
+        if context is not None:
+            self._idempotency_config.register_lambda_context(context)
+        request = {
+            "tenant_id": tenant_id,
+            "idempotency_key": idempotency_key,
+            "event": event.model_dump(mode="json", exclude={"idempotency_key"}),
+        }
+        try:
+            response = self._append_once(request=request, event=event)
+        except IdempotencyValidationError as exc:
+            raise IdempotencyKeyReused() from exc
+        except IdempotencyAlreadyInProgressError as exc:
+            raise RequestInFlight() from exc
+        except IdempotencyPersistenceLayerError as exc:
+            raise StorageUnavailable() from exc
+        return Accepted(EventSummary.model_validate(response), replayed=isinstance(response, _Replay))
+
+    def _append(self, request: dict[str, Any], event: EventIn) -> dict[str, Any]:
+        return self._store.append(request["tenant_id"], event).model_dump(mode="json")
+
+    def _count(self, accepted: list[Accepted], rejected: int) -> None:
+        replays = sum(1 for outcome in accepted if outcome.replayed)
+        if len(accepted) - replays:
+            metrics.add_metric(name=MetricName.EVENTS_INGESTED, unit="Count", value=len(accepted) - replays)
+        if replays:
+            metrics.add_metric(name=MetricName.IDEMPOTENT_REPLAYS, unit="Count", value=replays)
+        if rejected:
+            metrics.add_metric(name=MetricName.EVENTS_REJECTED, unit="Count", value=rejected)
+
+    @cached_property
+    def _pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=8, thread_name_prefix="ingest")
+
+
+def _batch_result(index: int, outcome: Accepted | DomainError | None) -> dict[str, Any]:
+    if isinstance(outcome, Accepted):
+        return {"index": index, **outcome.summary.model_dump(mode="json")}
+    error = outcome if isinstance(outcome, DomainError) else DomainError()
+    return {"index": index, "error": error_body(error)}

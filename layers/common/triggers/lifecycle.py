@@ -1,0 +1,44 @@
+"""Status changes a tenant makes to its own events: acknowledge and erase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from triggers.auth.authorizer import Principal
+from triggers.errors import DomainError
+from triggers.http import error_body
+from triggers.metric_names import MetricName
+from triggers.models import AckResult
+from triggers.observability import metrics
+from triggers.storage.audit import AuditLog
+from triggers.storage.events import EventStore
+
+
+class EventLifecycle:
+    def __init__(self, store: EventStore, audit: AuditLog) -> None:
+        self._store = store
+        self._audit = audit
+
+    def acknowledge(self, caller: Principal, event_id: str) -> AckResult:
+        result = self._store.acknowledge(caller.tenant_id, event_id)
+        metrics.add_metric(name=MetricName.EVENTS_ACKNOWLEDGED, unit="Count", value=1)
+        return result
+
+    def acknowledge_many(self, caller: Principal, event_ids: list[str]) -> list[dict[str, Any]]:
+        """Per-id results in input order: the acknowledgement, or the error for that id."""
+        results = self._store.acknowledge_many(caller.tenant_id, event_ids)
+        acknowledged = sum(1 for result in results if isinstance(result, AckResult))
+        if acknowledged:
+            metrics.add_metric(name=MetricName.EVENTS_ACKNOWLEDGED, unit="Count", value=acknowledged)
+        return [
+            {"event_id": event_id, "error": error_body(result)}
+            if isinstance(result, DomainError)
+            else result.model_dump(mode="json")
+            for event_id, result in zip(event_ids, results, strict=True)
+        ]
+
+    def erase(self, caller: Principal, event_id: str) -> None:
+        """Right to be forgotten: the item goes at once; the audit log keeps only the id, never the payload."""
+        self._store.delete(caller.tenant_id, event_id)
+        self._audit.record(caller.tenant_id, "event.deleted", event_id, caller.key_id)
+        metrics.add_metric(name=MetricName.EVENTS_DELETED, unit="Count", value=1)

@@ -1,0 +1,65 @@
+"""Per-function environment models, validated once at cold start so a misconfigured function fails loudly."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from triggers.tables import TableName
+
+
+class FunctionSettings(BaseModel):
+    """Fields map to upper-case environment variables (``events_table`` ← ``EVENTS_TABLE``)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class ShardedEventsSettings(FunctionSettings):
+    events_table: str
+    # Fixed for the lifetime of a table: an event's shard is derived from its id and this count.
+    shard_count: int = Field(default=4, ge=1, le=64)
+
+
+class AuthorizerSettings(FunctionSettings):
+    api_keys_table: str
+    # How long a warm container trusts a key decision; also bounds how late a revocation takes effect.
+    auth_cache_ttl_seconds: int = Field(default=60, ge=0, le=3600)
+
+
+class IngestSettings(ShardedEventsSettings):
+    rate_limits_table: str
+    idempotency_table: str
+    event_ttl_days: int = Field(default=30, ge=1, le=365)
+    default_rate_limit_per_second: int = Field(default=1000, ge=1)
+    # Each container leases this share of a key's per-second budget per DynamoDB write.
+    rate_limit_lease_fraction: float = Field(default=0.1, gt=0, le=1)
+
+
+class InboxSettings(ShardedEventsSettings):
+    cursor_secret_name: str
+
+
+class AckSettings(ShardedEventsSettings):
+    audit_table: str
+
+
+class KeysSettings(FunctionSettings):
+    api_keys_table: str
+    audit_table: str
+    bcrypt_rounds: int = Field(default=10, ge=4, le=15)
+
+
+S = TypeVar("S", bound=FunctionSettings)
+
+
+@cache
+def load_settings(model: type[S]) -> S:
+    return model.model_validate({name.lower(): value for name, value in os.environ.items()})
+
+
+def table_env_var(table: TableName) -> str:
+    """The environment variable that carries a table's physical name, e.g. ``EVENTS_TABLE``."""
+    return f"{table.value.replace('-', '_').upper()}_TABLE"

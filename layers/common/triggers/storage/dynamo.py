@@ -1,0 +1,63 @@
+"""The DynamoDB client and the one place that turns a ClientError into a domain error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from triggers.errors import StorageUnavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# Every call is bounded: a slow dependency must fail fast rather than use up the Lambda timeout.
+CLIENT_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=5,
+    retries={"mode": "standard", "max_attempts": 3},
+    max_pool_connections=32,
+)
+
+_TRANSIENT_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+    }
+)
+
+
+@cache
+def dynamodb_client() -> DynamoDBClient:
+    """One client per container, created on first use (not at import) and reused while warm."""
+    return boto3.client("dynamodb", config=CLIENT_CONFIG)
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def is_conditional_failure(exc: ClientError) -> bool:
+    return error_code(exc) == "ConditionalCheckFailedException"
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Throttling and service faults become StorageUnavailable (503, safe to retry); bugs stay 500s."""
+    try:
+        yield
+    except ClientError as exc:
+        if error_code(exc) in _TRANSIENT_CODES:
+            raise StorageUnavailable() from exc
+        raise
+    except BotoCoreError as exc:  # connection and read timeouts
+        raise StorageUnavailable() from exc

@@ -1,0 +1,281 @@
+"""The events table: write-sharded partitions, the sparse inbox index, and every status change.
+
+Layout (one item per event):
+
+* ``pk = "<tenant>#<shard>"``, ``sk = <event id>``: one tenant's writes spread over N partitions,
+  and ``GET /v1/events/{id}`` is a single GetItem because the shard is computed from the id.
+* ``inbox_pk = "<tenant>#<shard>#<status>"``, ``inbox_sk = <event id>``: present only while the
+  status is listable, so the inbox index holds nothing an inbox query would skip.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from triggers.errors import DomainError, NotFound, StorageUnavailable
+from triggers.ids import highest_id_at, is_event_id, lowest_id_at, new_id, shard_of
+from triggers.models import (
+    AckResult,
+    DeliverySummary,
+    Event,
+    EventIn,
+    EventStatus,
+    EventSummary,
+    InboxQuery,
+    iso_utc,
+)
+from triggers.storage.dynamo import is_conditional_failure, storage_errors
+from triggers.tables import INBOX_INDEX
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, QueryInputTypeDef
+
+Item = dict[str, "AttributeValueTypeDef"]
+
+_BATCH_WRITE_LIMIT = 25
+_BATCH_WRITE_ATTEMPTS = 6
+# Sort-key bounds: ids are 36 lowercase hex-and-dash characters, so "0" sorts before all and "~" after.
+_BEFORE_ALL_IDS = "0"
+_AFTER_ALL_IDS = "~"
+
+
+@dataclass(frozen=True)
+class InboxSlice:
+    events: list[Event]
+    has_more: bool
+
+
+class EventStore:
+    def __init__(self, client: DynamoDBClient, table: str, shard_count: int, ttl_days: int = 30) -> None:
+        self._client = client
+        self._table = table
+        self._shard_count = shard_count
+        self._ttl = timedelta(days=ttl_days)
+
+    # ----- keys -------------------------------------------------------------------------------
+    def _key(self, tenant_id: str, event_id: str) -> Item:
+        return {"pk": {"S": f"{tenant_id}#{shard_of(event_id, self._shard_count)}"}, "sk": {"S": event_id}}
+
+    @staticmethod
+    def _inbox_partition(tenant_id: str, shard: int, status: EventStatus) -> str:
+        return f"{tenant_id}#{shard}#{status.value}"
+
+    # ----- writes -----------------------------------------------------------------------------
+    def new_item(self, tenant_id: str, event: EventIn) -> tuple[Item, EventSummary]:
+        """The stored item for a freshly accepted event, and the summary the client gets back."""
+        event_id = new_id()
+        now = datetime.now(UTC)
+        summary = EventSummary(
+            event_id=event_id, event_type=event.event_type, status=EventStatus.PENDING, received_at=iso_utc(now)
+        )
+        key = self._key(tenant_id, event_id)
+        item: Item = {
+            **key,
+            "tenant_id": {"S": tenant_id},
+            "event_type": {"S": event.event_type},
+            "status": {"S": EventStatus.PENDING.value},
+            "received_at": {"S": summary.received_at},
+            "payload": {"S": event.payload_json},
+            "expires_at": {"N": str(int((now + self._ttl).timestamp()))},
+            "inbox_pk": {"S": f"{key['pk']['S']}#{EventStatus.PENDING.value}"},
+            "inbox_sk": {"S": event_id},
+        }
+        if event.source is not None:
+            item["source"] = {"S": event.source}
+        if event.tags:
+            item["tags"] = {"L": [{"S": tag} for tag in event.tags]}
+        if event.metadata:
+            item["metadata"] = {"S": event.metadata_json}
+        return item, summary
+
+    def append(self, tenant_id: str, event: EventIn) -> EventSummary:
+        """Stores one event: exactly one DynamoDB write."""
+        item, summary = self.new_item(tenant_id, event)
+        with storage_errors():
+            self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(sk)")
+        return summary
+
+    def append_many(self, tenant_id: str, events: list[EventIn]) -> list[EventSummary | DomainError]:
+        """Stores events with BatchWriteItem; results line up with the input.
+
+        Unprocessed items are retried with jittered backoff; whatever is still unprocessed after the
+        last attempt is reported per item as StorageUnavailable, never silently dropped.
+        """
+        prepared = [self.new_item(tenant_id, event) for event in events]
+        results: list[EventSummary | DomainError] = [summary for _, summary in prepared]
+        for start in range(0, len(prepared), _BATCH_WRITE_LIMIT):
+            chunk = prepared[start : start + _BATCH_WRITE_LIMIT]
+            unwritten = self._batch_write([item for item, _ in chunk])
+            for offset, (item, _) in enumerate(chunk):
+                if item["sk"]["S"] in unwritten:
+                    results[start + offset] = StorageUnavailable()
+        return results
+
+    def _batch_write(self, items: list[Item]) -> set[str]:
+        """Writes up to 25 items; returns the ids it could not write."""
+        pending: list[Any] = [{"PutRequest": {"Item": item}} for item in items]
+        for attempt in range(_BATCH_WRITE_ATTEMPTS):
+            response: Any
+            try:
+                with storage_errors():
+                    response = self._client.batch_write_item(RequestItems={self._table: pending})
+            except StorageUnavailable:
+                response = {"UnprocessedItems": {self._table: pending}}
+            pending = list(response.get("UnprocessedItems", {}).get(self._table, []))
+            if not pending:
+                return set()
+            if attempt < _BATCH_WRITE_ATTEMPTS - 1:
+                time.sleep(random.uniform(0, 0.05 * 2**attempt))  # full jitter
+        return {request["PutRequest"]["Item"]["sk"]["S"] for request in pending}
+
+    def acknowledge(self, tenant_id: str, event_id: str) -> AckResult:
+        """Marks an event acknowledged and drops it from the inbox; acknowledging twice is a no-op."""
+        if not is_event_id(event_id):
+            raise NotFound("Event not found")
+        now = iso_utc(datetime.now(UTC))
+        try:
+            with storage_errors():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=self._key(tenant_id, event_id),
+                    UpdateExpression="SET #status = :ack, acknowledged_at = :now REMOVE inbox_pk, inbox_sk",
+                    ConditionExpression="attribute_exists(sk) AND #status <> :ack",
+                    ExpressionAttributeNames={"#status": "status"},
+                    ExpressionAttributeValues={":ack": {"S": EventStatus.ACKNOWLEDGED.value}, ":now": {"S": now}},
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
+        except ClientError as exc:
+            if not is_conditional_failure(exc):
+                raise
+            previous: Any = exc.response.get("Item")
+            if not previous:
+                raise NotFound("Event not found") from exc
+            return AckResult(
+                event_id=event_id, status=EventStatus.ACKNOWLEDGED, acknowledged_at=previous["acknowledged_at"]["S"]
+            )
+        return AckResult(event_id=event_id, status=EventStatus.ACKNOWLEDGED, acknowledged_at=now)
+
+    def acknowledge_many(self, tenant_id: str, event_ids: list[str]) -> list[AckResult | DomainError]:
+        """DynamoDB has no batch update; the updates run in parallel so 100 ids cost one round-trip's time."""
+
+        def one(event_id: str) -> AckResult | DomainError:
+            try:
+                return self.acknowledge(tenant_id, event_id)
+            except DomainError as exc:
+                return exc
+
+        return list(self._pool.map(one, event_ids))
+
+    def delete(self, tenant_id: str, event_id: str) -> None:
+        if not is_event_id(event_id):
+            raise NotFound("Event not found")
+        try:
+            with storage_errors():
+                self._client.delete_item(
+                    TableName=self._table,
+                    Key=self._key(tenant_id, event_id),
+                    ConditionExpression="attribute_exists(sk)",
+                )
+        except ClientError as exc:
+            if is_conditional_failure(exc):
+                raise NotFound("Event not found") from exc
+            raise
+
+    # ----- reads ------------------------------------------------------------------------------
+    def get(self, tenant_id: str, event_id: str) -> Event:
+        if not is_event_id(event_id):
+            raise NotFound("Event not found")
+        with storage_errors():
+            item = self._client.get_item(TableName=self._table, Key=self._key(tenant_id, event_id)).get("Item")
+        if not item:
+            raise NotFound("Event not found")
+        return self.event_from_item(item)
+
+    def page(self, tenant_id: str, query: InboxQuery, after: str | None) -> InboxSlice:
+        """Oldest-first page across all shards: each shard is queried in parallel, then merged by id.
+
+        Ids are globally time-ordered, so "everything after the last id returned" is one consistent
+        position in every shard: pages never skip or repeat an event.
+        """
+        low = lowest_id_at(query.since) if query.since else _BEFORE_ALL_IDS
+        if after is not None:
+            # A space sorts below every id character, so this is the smallest string greater than `after`.
+            low = max(low, after + " ")
+        high = highest_id_at(query.until) if query.until else _AFTER_ALL_IDS
+        wanted = query.limit + 1  # one extra tells whether another page exists
+
+        def shard_items(shard: int) -> list[Item]:
+            return self._query_shard(tenant_id, shard, query, low, high, wanted)
+
+        per_shard = list(self._pool.map(shard_items, range(self._shard_count)))
+        merged = list(heapq.merge(*per_shard, key=lambda item: item["sk"]["S"]))[:wanted]
+        events = [self.event_from_item(item) for item in merged[: query.limit]]
+        return InboxSlice(events=events, has_more=len(merged) > query.limit)
+
+    def _query_shard(
+        self, tenant_id: str, shard: int, query: InboxQuery, low: str, high: str, wanted: int
+    ) -> list[Item]:
+        request: QueryInputTypeDef = {
+            "TableName": self._table,
+            "IndexName": INBOX_INDEX.name,
+            "KeyConditionExpression": "inbox_pk = :pk AND inbox_sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": self._inbox_partition(tenant_id, shard, query.status)},
+                ":low": {"S": low},
+                ":high": {"S": high},
+            },
+            "ScanIndexForward": True,
+            "Limit": wanted,
+        }
+        filters = []
+        if query.event_type is not None:
+            filters.append("event_type = :event_type")
+            request["ExpressionAttributeValues"][":event_type"] = {"S": query.event_type}  # type: ignore[index]
+        if query.source is not None:
+            filters.append("#source = :source")
+            request["ExpressionAttributeValues"][":source"] = {"S": query.source}  # type: ignore[index]
+            request["ExpressionAttributeNames"] = {"#source": "source"}
+        if filters:
+            request["FilterExpression"] = " AND ".join(filters)
+        items: list[Item] = []
+        while True:
+            with storage_errors():
+                response = self._client.query(**request)
+            items.extend(response.get("Items", []))
+            last_key = response.get("LastEvaluatedKey")
+            if len(items) >= wanted or not last_key:
+                return items[:wanted]
+            request["ExclusiveStartKey"] = last_key
+
+    @cached_property
+    def _pool(self) -> ThreadPoolExecutor:
+        # boto3 clients are thread-safe; the pool lives as long as the warm container.
+        return ThreadPoolExecutor(max_workers=max(self._shard_count, 8), thread_name_prefix="events")
+
+    # ----- mapping ----------------------------------------------------------------------------
+    @staticmethod
+    def event_from_item(item: Item) -> Event:
+        delivery: dict[str, Any] = json.loads(item["delivery"]["S"]) if "delivery" in item else {}
+        return Event(
+            event_id=item["sk"]["S"],
+            event_type=item["event_type"]["S"],
+            status=EventStatus(item["status"]["S"]),
+            received_at=item["received_at"]["S"],
+            source=item["source"]["S"] if "source" in item else None,
+            tags=[tag["S"] for tag in item["tags"]["L"]] if "tags" in item else [],
+            metadata=json.loads(item["metadata"]["S"]) if "metadata" in item else {},
+            payload=json.loads(item["payload"]["S"]),
+            acknowledged_at=item["acknowledged_at"]["S"] if "acknowledged_at" in item else None,
+            delivery=DeliverySummary(**delivery),
+        )
