@@ -24,6 +24,8 @@ os.environ.update(
         "CURSOR_SECRET_NAME": "test-cursor-signing-key",
         "SHARD_COUNT": "4",
         "BCRYPT_ROUNDS": "4",
+        # Revocation must show on the next request; the warm cache itself is unit-tested with a clock.
+        "AUTH_CACHE_TTL_SECONDS": "0",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)

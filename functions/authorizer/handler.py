@@ -22,7 +22,7 @@ def key_authorizer() -> KeyAuthorizer:
     return KeyAuthorizer(KeyStore(dynamodb_client(), settings.api_keys_table), settings.auth_cache_ttl_seconds)
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 @event_source(data_class=APIGatewayAuthorizerEventV2)

@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.client import BaseClient
 from moto import mock_aws
 from triggers.auth.apikeys import Scope
 from triggers.models import KeyCreateIn
@@ -101,6 +102,34 @@ def api(gateway: HttpApiEmulator) -> ApiClient:
 @pytest.fixture
 def other_tenant(gateway: HttpApiEmulator) -> ApiClient:
     return ApiClient(gateway, issue_key("globex"))
+
+
+class AwsCalls:
+    """Records every AWS API operation the code under test makes (e.g. ``PutItem``)."""
+
+    WRITES = frozenset({"PutItem", "BatchWriteItem", "UpdateItem", "DeleteItem", "TransactWriteItems"})
+
+    def __init__(self) -> None:
+        self.operations: list[str] = []
+
+    def clear(self) -> None:
+        self.operations.clear()
+
+    def writes(self) -> list[str]:
+        return [operation for operation in self.operations if operation in self.WRITES]
+
+
+@pytest.fixture
+def aws_calls(monkeypatch: pytest.MonkeyPatch) -> AwsCalls:
+    calls = AwsCalls()
+    real = BaseClient._make_api_call
+
+    def recording(client: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+        calls.operations.append(operation_name)
+        return real(client, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    return calls
 
 
 def event_body(**overrides: Any) -> dict[str, Any]:

@@ -141,6 +141,7 @@ def check_request(event: dict[str, Any], route: RouteSpec) -> None:
         principal = Principal.from_context(context)
         if principal is None:
             raise Unauthenticated()
+        logger.append_keys(tenant_id=principal.tenant_id, key_id=principal.key_id)
         if route.scope.value not in principal.scopes:
             raise MissingScope(f"This route needs the {route.scope.value} scope")
     body = event.get("body")
@@ -185,7 +186,7 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 def api_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
     """The Lambda entry point of an API function: observability, the route checks, then the router."""
 
-    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @tracer.capture_lambda_handler(capture_response=False)  # responses may carry payloads
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

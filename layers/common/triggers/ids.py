@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 import zlib
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import uuid_utils
 
@@ -13,6 +13,7 @@ _UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f
 _VERSION_7 = 0x7 << 76
 _VARIANT_RFC = 0x2 << 62
 _MAX_MS = (1 << 48) - 1
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def new_id() -> str:
@@ -28,14 +29,18 @@ def shard_of(event_id: str, shard_count: int) -> int:
     return zlib.crc32(event_id.encode()) % shard_count
 
 
+def _unix_ms(moment: datetime) -> int:
+    # Integer arithmetic: float timestamps lose the millisecond for far-future dates.
+    return min(max((moment - _EPOCH) // timedelta(milliseconds=1), 0), _MAX_MS)
+
+
 def lowest_id_at(moment: datetime) -> str:
     """The smallest UUIDv7 that can be minted at ``moment``: ids from then on sort at or after it."""
-    ms = min(max(int(moment.timestamp() * 1000), 0), _MAX_MS)
-    return str(uuid.UUID(int=(ms << 80) | _VERSION_7 | _VARIANT_RFC))
+    return str(uuid.UUID(int=(_unix_ms(moment) << 80) | _VERSION_7 | _VARIANT_RFC))
 
 
 def highest_id_at(moment: datetime) -> str:
     """The largest UUIDv7 that can be minted within ``moment``'s millisecond."""
-    ms = min(max(int(moment.timestamp() * 1000), 0), _MAX_MS)
+    ms = _unix_ms(moment)
     random_bits = ((1 << 12) - 1) << 64 | ((1 << 62) - 1)
     return str(uuid.UUID(int=(ms << 80) | _VERSION_7 | _VARIANT_RFC | random_bits))

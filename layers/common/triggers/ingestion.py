@@ -27,7 +27,7 @@ from triggers.errors import DomainError, IdempotencyKeyReused, RequestInFlight, 
 from triggers.http import error_body, validation_details
 from triggers.metric_names import MetricName
 from triggers.models import BatchIn, BatchItemIn, BatchResult, EventIn, EventSummary
-from triggers.observability import metrics
+from triggers.observability import logger, metrics
 from triggers.storage.events import EventStore
 from triggers.storage.rate_limit import RateLimiter
 
@@ -88,6 +88,14 @@ class Ingestion:
         self._limiter.consume(caller.key_id, 1, caller.rate_limit_per_second or self._default_rate_limit)
         accepted = self._accept_one(caller.tenant_id, event, idempotency_key, context)
         self._count(accepted=[accepted], rejected=0)
+        logger.info(
+            "Event accepted",
+            extra={
+                "event_id": accepted.summary.event_id,
+                "event_type": event.event_type,
+                "idempotent_replay": accepted.replayed,
+            },
+        )
         return accepted
 
     def accept_batch(self, caller: Principal, batch: BatchIn, context: LambdaContext | None) -> BatchOutcome:
@@ -130,6 +138,7 @@ class Ingestion:
         results = [_batch_result(index, outcome) for index, outcome in enumerate(outcomes)]
         accepted = [outcome for outcome in outcomes if isinstance(outcome, Accepted)]
         self._count(accepted=accepted, rejected=len(outcomes) - len(accepted))
+        logger.info("Batch processed", extra={"accepted": len(accepted), "rejected": len(outcomes) - len(accepted)})
         if not accepted:
             details = [{"index": result["index"], **result["error"]} for result in results]
             if any(isinstance(outcome, StorageUnavailable) for outcome in outcomes):

@@ -55,11 +55,16 @@ def _checksum(key_id: str, secret: str) -> str:
     return _base62(zlib.crc32(f"{PREFIX}{key_id}_{secret}".encode()), _CHECKSUM_LEN)
 
 
+def format_key(parts: ParsedKey) -> str:
+    return f"{PREFIX}{parts.key_id}_{parts.secret}{_checksum(parts.key_id, parts.secret)}"
+
+
 def new_key() -> tuple[ParsedKey, str]:
     """A fresh key: its parts and the plaintext to hand out exactly once."""
     key_id = "".join(secrets.choice(_ALPHABET[:36]).lower() for _ in range(_KEY_ID_LEN))
     secret = "".join(secrets.choice(_ALPHABET) for _ in range(_SECRET_LEN))
-    return ParsedKey(key_id, secret), f"{PREFIX}{key_id}_{secret}{_checksum(key_id, secret)}"
+    parts = ParsedKey(key_id, secret)
+    return parts, format_key(parts)
 
 
 def parse_key(plaintext: str) -> ParsedKey | None:

@@ -23,7 +23,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 
 from triggers.auth.apikeys import parse_key, secret_matches
 from triggers.metric_names import MetricName
-from triggers.observability import metrics
+from triggers.observability import logger, metrics
 from triggers.storage.keys import KeyStore
 
 _MAX_CACHED_KEYS = 10_000
@@ -75,6 +75,11 @@ def presented_key(headers: Mapping[str, str]) -> str | None:
     return api_key or None
 
 
+def _key_id_of(plaintext: str) -> str | None:
+    parsed = parse_key(plaintext)
+    return parsed.key_id if parsed else None
+
+
 class KeyAuthorizer:
     def __init__(self, keys: KeyStore, cache_ttl_seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
         self._keys = keys
@@ -88,8 +93,10 @@ class KeyAuthorizer:
         cached = self._decisions.get(digest)
         if cached is not None and cached.valid_until > self._clock():
             return cached.principal
-        principal = self._decide(plaintext, digest)
+        principal, refusal = self._decide(plaintext, digest)
         if principal is None:
+            # The key id is safe to log (it is not a secret); the key itself never is.
+            logger.info("API key refused", extra={"reason": refusal, "key_id": _key_id_of(plaintext)})
             self._decisions.pop(digest, None)
             return None
         self._remember(self._decisions, digest, _Decision(principal, self._clock() + self._cache_ttl))
@@ -108,24 +115,28 @@ class KeyAuthorizer:
         cached = self._decisions.get(hashlib.sha256(plaintext.encode()).digest())
         return cached is not None and cached.valid_until > self._clock()
 
-    def _decide(self, plaintext: str, digest: bytes) -> Principal | None:
+    def _decide(self, plaintext: str, digest: bytes) -> tuple[Principal | None, str]:
+        """The principal, or None and why not."""
         parsed = parse_key(plaintext)
         if parsed is None:
-            return None
+            return None, "malformed"
         stored = self._keys.find(parsed.key_id)
-        if stored is None or not stored.usable_at(datetime.now(UTC)):
-            return None
+        if stored is None:
+            return None, "unknown"
+        if not stored.usable_at(datetime.now(UTC)):
+            return None, "revoked or expired"
         if self._verified_hashes.get(digest) != stored.secret_hash:
             if not secret_matches(parsed.secret, stored.secret_hash):
-                return None
+                return None, "wrong secret"
             self._remember(self._verified_hashes, digest, stored.secret_hash)
         key = stored.key
-        return Principal(
+        principal = Principal(
             tenant_id=key.tenant_id,
             key_id=key.key_id,
             scopes=frozenset(scope.value for scope in key.scopes),
             rate_limit_per_second=key.rate_limit_per_second,
         )
+        return principal, ""
 
     @staticmethod
     def _remember(cache: dict[bytes, V], digest: bytes, value: V) -> None:

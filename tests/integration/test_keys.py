@@ -1,0 +1,113 @@
+"""API key management and the authorizer, end to end through the gateway emulator."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+from triggers.auth.apikeys import Scope
+
+from functions.authorizer.handler import lambda_handler as authorizer
+from local.gateway_events import HttpRequest, authorizer_event
+from local.lambdas import LocalContext
+from tests.integration.conftest import ApiClient, issue_key
+
+
+def test_created_key_is_shown_once_and_works(api: ApiClient) -> None:
+    created = api.post("/v1/keys", {"name": "ci", "scopes": ["events:read"]})
+    assert created.status == 201
+    body = created.json()
+    assert body["key"].startswith("trg_")
+    assert body["tenant_id"] == "acme"
+    listed = api.get("/v1/keys")
+    assert listed.status == 200
+    assert body["key"] not in listed.body.decode()
+    assert body["key_id"] in {key["key_id"] for key in listed.json()["keys"]}
+    new_client = ApiClient(api.gateway, body["key"])
+    assert new_client.get("/v1/inbox").status == 200
+    assert new_client.post("/v1/events", {"event_type": "a", "payload": {}}).status == 403
+
+
+def test_only_the_bcrypt_hash_is_stored(api: ApiClient) -> None:
+    key = api.post("/v1/keys", {"name": "ci", "scopes": ["events:read"]}).json()
+    item = boto3.client("dynamodb").get_item(
+        TableName=os.environ["API_KEYS_TABLE"], Key={"key_id": {"S": key["key_id"]}}
+    )
+    stored = str(item["Item"])
+    assert key["key"] not in stored
+    assert key["key"][17:49] not in stored
+    assert item["Item"]["secret_hash"]["S"].startswith("$2")
+
+
+def test_a_key_cannot_grant_scopes_it_does_not_hold(gateway: Any) -> None:
+    manager = ApiClient(gateway, issue_key("acme", [Scope.KEYS_MANAGE, Scope.EVENTS_READ]))
+    response = manager.post("/v1/keys", {"name": "escalate", "scopes": ["events:write"]})
+    assert response.status == 403
+    assert response.json()["error"]["code"] == "FORBIDDEN"
+
+
+def test_keys_manage_scope_is_required(gateway: Any) -> None:
+    writer = ApiClient(gateway, issue_key("acme", [Scope.EVENTS_WRITE]))
+    assert writer.get("/v1/keys").status == 403
+
+
+def test_revoked_key_is_denied(api: ApiClient) -> None:
+    key = api.post("/v1/keys", {"name": "temp", "scopes": ["events:read"]}).json()
+    temp = ApiClient(api.gateway, key["key"])
+    assert temp.get("/v1/inbox").status == 200
+    assert api.delete(f"/v1/keys/{key['key_id']}").status == 204
+    denied = temp.get("/v1/inbox")
+    assert (denied.status, denied.body) == (403, b'{"message":"Forbidden"}')
+    listed = {item["key_id"]: item for item in api.get("/v1/keys").json()["keys"]}
+    assert listed[key["key_id"]]["revoked_at"] is not None
+
+
+def test_revoking_another_tenants_key_is_404(api: ApiClient, other_tenant: ApiClient) -> None:
+    key = api.post("/v1/keys", {"name": "mine", "scopes": ["events:read"]}).json()
+    assert other_tenant.delete(f"/v1/keys/{key['key_id']}").status == 404
+    assert other_tenant.delete("/v1/keys/doesnotexist").status == 404
+    assert ApiClient(api.gateway, key["key"]).get("/v1/inbox").status == 200
+
+
+def test_key_lifecycle_is_audited(api: ApiClient) -> None:
+    key = api.post("/v1/keys", {"name": "audited", "scopes": ["events:read"]}).json()
+    api.delete(f"/v1/keys/{key['key_id']}")
+    items = boto3.client("dynamodb").scan(TableName=os.environ["AUDIT_TABLE"])["Items"]
+    entries = {(item["action"]["S"], item["target"]["S"]) for item in items}
+    assert {("key.created", key["key_id"]), ("key.revoked", key["key_id"])} <= entries
+    assert key["key"] not in str(items)
+
+
+def test_expired_key_is_denied(gateway: Any) -> None:
+    soon = datetime.now(UTC) + timedelta(seconds=1)
+    plaintext = issue_key("acme", [Scope.EVENTS_READ], expires_at=soon)
+    client = ApiClient(gateway, plaintext)
+    time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.05)
+    assert client.get("/v1/inbox").status == 403
+
+
+def authorize(headers: dict[str, str]) -> dict[str, Any]:
+    event = authorizer_event(HttpRequest("GET", "/v1/inbox", headers), "GET /v1/inbox", [])
+    result: dict[str, Any] = authorizer(event, LocalContext("triggers-authorizer"))
+    return result
+
+
+def test_authorizer_simple_response_carries_the_principal(aws: None) -> None:
+    plaintext = issue_key("acme", [Scope.EVENTS_READ, Scope.EVENTS_WRITE], rate_limit_per_second=7)
+    for headers in ({"Authorization": f"Bearer {plaintext}"}, {"X-API-Key": plaintext}):
+        result = authorize(headers)
+        assert result["isAuthorized"] is True
+        assert result["context"] == {
+            "tenant_id": "acme",
+            "key_id": plaintext[4:16],
+            "scopes": "events:read events:write",
+            "rate_limit_per_second": 7,
+        }
+
+
+def test_authorizer_denies_missing_and_malformed_keys(aws: None) -> None:
+    for headers in ({}, {"Authorization": "Bearer trg_nope"}, {"Authorization": "Basic dXNlcjpwYXNz"}):
+        assert authorize(headers) == {"isAuthorized": False}
