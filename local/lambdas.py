@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -37,10 +38,18 @@ class LocalContext:
 
 
 class FunctionRegistry:
-    """Imports ``functions/<name>/handler.py`` on first use (a cold start) and keeps it warm."""
+    """Imports ``functions/<name>/handler.py`` on first use (a cold start) and keeps it warm.
+
+    Invocations run one at a time. Powertools keeps per-invocation state in process-wide places
+    (the resolvers' current event and route context, the logger's keys, the metric set), which is
+    safe in Lambda, where a container serves one invocation at a time, but not in one process
+    serving concurrent HTTP requests: they would read each other's principal. The lock is
+    re-entrant so a test can call the API from inside a handler on the same thread.
+    """
 
     def __init__(self) -> None:
         self._handlers: dict[FunctionName, Handler] = {}
+        self._invoking = threading.RLock()
 
     def handler(self, function: FunctionName) -> Handler:
         if function not in self._handlers:
@@ -49,4 +58,5 @@ class FunctionRegistry:
         return self._handlers[function]
 
     def invoke(self, function: FunctionName, event: dict[str, Any]) -> Any:
-        return self.handler(function)(event, LocalContext(function_name=f"triggers-{function.value}"))
+        with self._invoking:
+            return self.handler(function)(event, LocalContext(function_name=f"triggers-{function.value}"))

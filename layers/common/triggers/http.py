@@ -191,12 +191,14 @@ def api_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         route = ROUTES_BY_KEY.get(str(event.get("routeKey")))
-        if route is not None:
-            try:
-                check_request(event, route)
-            except DomainError as error:
-                status, body, headers = _envelope(error, str(event.get("requestContext", {}).get("requestId", "")))
-                return {"statusCode": status, "headers": {"Content-Type": "application/json", **headers}, "body": body}
+        try:
+            if route is None:
+                # Fail closed: a route missing from the table has no declared scope, so it is not served.
+                raise NotFound("No such route")
+            check_request(event, route)
+        except DomainError as error:
+            status, body, headers = _envelope(error, str(event.get("requestContext", {}).get("requestId", "")))
+            return {"statusCode": status, "headers": {"Content-Type": "application/json", **headers}, "body": body}
         return app.resolve(event, context)
 
     return cast(LambdaHandler, handler)

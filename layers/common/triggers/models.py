@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -102,11 +103,31 @@ class EventSummary(BaseModel):
     received_at: str
 
 
+class DeliveryOutcome(StrEnum):
+    DELIVERED = "delivered"
+    RETRYING = "retrying"  # failed; another attempt is scheduled
+    FAILED = "failed"  # failed for good: the last attempt, or the subscriber answered 410 Gone
+
+
+class DeliveryAttempt(BaseModel):
+    subscription_id: str
+    webhook_id: str
+    attempt: int
+    at: str
+    outcome: DeliveryOutcome
+    status_code: int | None = None
+    latency_ms: int
+    error: str | None = None
+
+
 class DeliverySummary(BaseModel):
     attempts: int = 0
     last_attempt_at: str | None = None
     last_status_code: int | None = None
     last_error: str | None = None
+    pending_subscriptions: list[str] = Field(default_factory=list)
+    failed_subscriptions: list[str] = Field(default_factory=list)
+    history: list[DeliveryAttempt] = Field(default_factory=list)
 
 
 class Event(EventSummary):
@@ -116,6 +137,8 @@ class Event(EventSummary):
     payload: dict[str, Any]
     acknowledged_at: str | None = None
     delivery: DeliverySummary = Field(default_factory=DeliverySummary)
+    # How many times the event was replayed; internal: it keys delivery jobs, clients never see it.
+    generation: int = Field(default=0, exclude=True)
 
 
 class Pagination(BaseModel):
@@ -215,6 +238,55 @@ class ApiKeyList(BaseModel):
 
 class ApiKeyCreated(ApiKey):
     key: str = Field(description="The plaintext key. Shown once; store it now.")
+
+
+EventTypePattern = Annotated[
+    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9*][A-Za-z0-9._:*-]*$")
+]
+
+
+def pattern_matches(pattern: str, event_type: str) -> bool:
+    """``*`` matches any run of characters: ``order.*`` matches ``order.created``, ``*`` matches all."""
+    return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), event_type) is not None
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target_url: Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+    event_types: list[EventTypePattern] = Field(min_length=1, max_length=20)
+    description: Annotated[str, StringConstraints(max_length=256)] | None = None
+
+
+class SubscriptionStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"  # the subscriber answered 410 Gone
+
+
+class Subscription(BaseModel):
+    """A subscription as the API shows it: never with its signing secret."""
+
+    subscription_id: str
+    tenant_id: str
+    target_url: str
+    event_types: list[str]
+    description: str | None = None
+    status: SubscriptionStatus
+    created_at: str
+    disabled_at: str | None = None
+
+    def wants(self, event_type: str) -> bool:
+        return self.status is SubscriptionStatus.ACTIVE and any(
+            pattern_matches(pattern, event_type) for pattern in self.event_types
+        )
+
+
+class SubscriptionCreated(Subscription):
+    secret: str = Field(description="The whsec_ signing secret. Shown once; store it now.")
+
+
+class SubscriptionList(BaseModel):
+    subscriptions: list[Subscription]
 
 
 class Health(BaseModel):

@@ -14,6 +14,7 @@ import heapq
 import json
 import random
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ from triggers.errors import DomainError, NotFound, StorageUnavailable
 from triggers.ids import highest_id_at, is_event_id, lowest_id_at, new_id, shard_of
 from triggers.models import (
     AckResult,
+    DeliveryAttempt,
     DeliverySummary,
     Event,
     EventIn,
@@ -39,15 +41,32 @@ from triggers.tables import INBOX_INDEX
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, QueryInputTypeDef
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
-Item = dict[str, "AttributeValueTypeDef"]
+Item = dict[str, Any]  # a DynamoDB item in the low-level client's attribute-value format
 
 _BATCH_WRITE_LIMIT = 25
 _BATCH_WRITE_ATTEMPTS = 6
 # Sort-key bounds: ids are 36 lowercase hex-and-dash characters, so "0" sorts before all and "~" after.
 _BEFORE_ALL_IDS = "0"
 _AFTER_ALL_IDS = "~"
+
+
+def event_key(tenant_id: str, event_id: str, shard_count: int) -> Item:
+    return {"pk": {"S": f"{tenant_id}#{shard_of(event_id, shard_count)}"}, "sk": {"S": event_id}}
+
+
+def inbox_partition(event_partition: str, status: EventStatus) -> str:
+    """The inbox index partition of an event in ``event_partition`` ("<tenant>#<shard>") with ``status``."""
+    return f"{event_partition}#{status.value}"
+
+
+def is_event_item(sort_key: str) -> bool:
+    """Event items have the bare id as sort key; delivery-attempt items extend it with ``#``."""
+    return ATTEMPT_SEPARATOR not in sort_key
+
+
+ATTEMPT_SEPARATOR = "#attempt#"
 
 
 @dataclass(frozen=True)
@@ -65,11 +84,7 @@ class EventStore:
 
     # ----- keys -------------------------------------------------------------------------------
     def _key(self, tenant_id: str, event_id: str) -> Item:
-        return {"pk": {"S": f"{tenant_id}#{shard_of(event_id, self._shard_count)}"}, "sk": {"S": event_id}}
-
-    @staticmethod
-    def _inbox_partition(tenant_id: str, shard: int, status: EventStatus) -> str:
-        return f"{tenant_id}#{shard}#{status.value}"
+        return event_key(tenant_id, event_id, self._shard_count)
 
     # ----- writes -----------------------------------------------------------------------------
     def new_item(self, tenant_id: str, event: EventIn) -> tuple[Item, EventSummary]:
@@ -88,8 +103,10 @@ class EventStore:
             "received_at": {"S": summary.received_at},
             "payload": {"S": event.payload_json},
             "expires_at": {"N": str(int((now + self._ttl).timestamp()))},
-            "inbox_pk": {"S": f"{key['pk']['S']}#{EventStatus.PENDING.value}"},
+            "inbox_pk": {"S": inbox_partition(key["pk"]["S"], EventStatus.PENDING)},
             "inbox_sk": {"S": event_id},
+            # Bumped by every replay: the stream dispatches each generation once.
+            "generation": {"N": "0"},
         }
         if event.source is not None:
             item["source"] = {"S": event.source}
@@ -178,29 +195,83 @@ class EventStore:
         return list(self._pool.map(one, event_ids))
 
     def delete(self, tenant_id: str, event_id: str) -> None:
+        """Erases the event, then its delivery-attempt records (which hold no payload)."""
         if not is_event_id(event_id):
             raise NotFound("Event not found")
+        key = self._key(tenant_id, event_id)
         try:
             with storage_errors():
-                self._client.delete_item(
-                    TableName=self._table,
-                    Key=self._key(tenant_id, event_id),
-                    ConditionExpression="attribute_exists(sk)",
-                )
+                self._client.delete_item(TableName=self._table, Key=key, ConditionExpression="attribute_exists(sk)")
         except ClientError as exc:
             if is_conditional_failure(exc):
                 raise NotFound("Event not found") from exc
             raise
+        attempts: list[Any] = [
+            {"DeleteRequest": {"Key": {"pk": item["pk"], "sk": item["sk"]}}}
+            for item in self._items_of(key, projection="pk, sk")
+        ]
+        for start in range(0, len(attempts), _BATCH_WRITE_LIMIT):
+            with storage_errors():
+                self._client.batch_write_item(RequestItems={self._table: attempts[start : start + _BATCH_WRITE_LIMIT]})
+
+    def replay(self, tenant_id: str, event_id: str) -> EventSummary:
+        """Puts the event back to pending under a new generation; the stream dispatches it again."""
+        if not is_event_id(event_id):
+            raise NotFound("Event not found")
+        key = self._key(tenant_id, event_id)
+        try:
+            with storage_errors():
+                updated = self._client.update_item(
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression=(
+                        "SET #status = :pending, inbox_pk = :inbox, inbox_sk = :id ADD generation :one "
+                        "REMOVE pending_subscriptions, failed_subscriptions, acknowledged_at"
+                    ),
+                    ConditionExpression="attribute_exists(sk)",
+                    ExpressionAttributeNames={"#status": "status"},
+                    ExpressionAttributeValues={
+                        ":pending": {"S": EventStatus.PENDING.value},
+                        ":inbox": {"S": inbox_partition(key["pk"]["S"], EventStatus.PENDING)},
+                        ":id": {"S": event_id},
+                        ":one": {"N": "1"},
+                    },
+                    ReturnValues="ALL_NEW",
+                )["Attributes"]
+        except ClientError as exc:
+            if is_conditional_failure(exc):
+                raise NotFound("Event not found") from exc
+            raise
+        return self.event_from_item(updated)
 
     # ----- reads ------------------------------------------------------------------------------
     def get(self, tenant_id: str, event_id: str) -> Event:
+        """The event with its delivery history: one Query over the id and the attempt items that follow it."""
         if not is_event_id(event_id):
             raise NotFound("Event not found")
-        with storage_errors():
-            item = self._client.get_item(TableName=self._table, Key=self._key(tenant_id, event_id)).get("Item")
-        if not item:
+        key = self._key(tenant_id, event_id)
+        items = list(self._items_of(key, include_event=True))
+        if not items or items[0]["sk"]["S"] != event_id:
             raise NotFound("Event not found")
-        return self.event_from_item(item)
+        return self.event_from_item(items[0], attempts=items[1:])
+
+    def _items_of(self, key: Item, *, include_event: bool = False, projection: str | None = None) -> Iterator[Item]:
+        """The event item (if asked) and its attempt items, in sort-key order."""
+        prefix = key["sk"]["S"] if include_event else key["sk"]["S"] + ATTEMPT_SEPARATOR
+        request: QueryInputTypeDef = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": key["pk"], ":prefix": {"S": prefix}},
+        }
+        if projection:
+            request["ProjectionExpression"] = projection
+        while True:
+            with storage_errors():
+                response = self._client.query(**request)
+            yield from response.get("Items", [])
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def page(self, tenant_id: str, query: InboxQuery, after: str | None) -> InboxSlice:
         """Oldest-first page across all shards: each shard is queried in parallel, then merged by id.
@@ -231,7 +302,7 @@ class EventStore:
             "IndexName": INBOX_INDEX.name,
             "KeyConditionExpression": "inbox_pk = :pk AND inbox_sk BETWEEN :low AND :high",
             "ExpressionAttributeValues": {
-                ":pk": {"S": self._inbox_partition(tenant_id, shard, query.status)},
+                ":pk": {"S": inbox_partition(f"{tenant_id}#{shard}", query.status)},
                 ":low": {"S": low},
                 ":high": {"S": high},
             },
@@ -265,8 +336,18 @@ class EventStore:
 
     # ----- mapping ----------------------------------------------------------------------------
     @staticmethod
-    def event_from_item(item: Item) -> Event:
-        delivery: dict[str, Any] = json.loads(item["delivery"]["S"]) if "delivery" in item else {}
+    def event_from_item(item: Item, attempts: list[Item] | None = None) -> Event:
+        history = [attempt_from_item(attempt) for attempt in attempts or []]
+        last = history[-1] if history else None
+        delivery = DeliverySummary(
+            attempts=len(history),
+            last_attempt_at=last.at if last else None,
+            last_status_code=last.status_code if last else None,
+            last_error=last.error if last else None,
+            pending_subscriptions=sorted(item.get("pending_subscriptions", {}).get("SS", [])),
+            failed_subscriptions=sorted(item.get("failed_subscriptions", {}).get("SS", [])),
+            history=history,
+        )
         return Event(
             event_id=item["sk"]["S"],
             event_type=item["event_type"]["S"],
@@ -277,5 +358,19 @@ class EventStore:
             metadata=json.loads(item["metadata"]["S"]) if "metadata" in item else {},
             payload=json.loads(item["payload"]["S"]),
             acknowledged_at=item["acknowledged_at"]["S"] if "acknowledged_at" in item else None,
-            delivery=DeliverySummary(**delivery),
+            delivery=delivery,
+            generation=int(item.get("generation", {}).get("N", 0)),
         )
+
+
+def attempt_from_item(item: Item) -> DeliveryAttempt:
+    return DeliveryAttempt(
+        subscription_id=item["subscription_id"]["S"],
+        webhook_id=item["webhook_id"]["S"],
+        attempt=int(item["attempt"]["N"]),
+        at=item["at"]["S"],
+        outcome=item["outcome"]["S"],
+        status_code=int(item["status_code"]["N"]) if "status_code" in item else None,
+        latency_ms=int(item["latency_ms"]["N"]),
+        error=item["error"]["S"] if "error" in item else None,
+    )

@@ -1,0 +1,81 @@
+"""One OpenAPI document for the whole API, merged from each function's Powertools resolver.
+
+Each API function documents only its own routes; API Gateway is what puts them behind one URL,
+so the merge happens here. The route table adds what the resolvers cannot know: which routes go
+through the key authorizer and which scope each needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from triggers import __version__
+from triggers.routes import ROUTES, FunctionName
+
+TITLE = "Triggers API"
+DESCRIPTION = (
+    "Send events in, pull them from the inbox and acknowledge them. "
+    "Authenticate with `Authorization: Bearer <key>` or `X-API-Key: <key>`."
+)
+SECURITY_SCHEMES: dict[str, Any] = {
+    "bearerKey": {"type": "http", "scheme": "bearer", "description": "An API key: `Authorization: Bearer trg_…`"},
+    "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "The same API key"},
+}
+# Powertools documents a 422 for request validation; this API answers those with the 400 envelope.
+_POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
+
+
+def _resolver(function: FunctionName) -> APIGatewayHttpResolver:
+    app: APIGatewayHttpResolver = importlib.import_module(f"functions.{function.value}.handler").app
+    return app
+
+
+def _function_document(function: FunctionName) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(_resolver(function).get_openapi_json_schema(title=TITLE, version=__version__))
+    return document
+
+
+def _is_powertools_validation_response(response: dict[str, Any]) -> bool:
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return bool(schema.get("$ref", "").endswith("/HTTPValidationError"))
+
+
+def merge(documents: dict[FunctionName, dict[str, Any]]) -> dict[str, Any]:
+    """Paths in route-table order, tagged by function; shared schemas must agree."""
+    paths: dict[str, dict[str, Any]] = {}
+    schemas: dict[str, Any] = {}
+    for route in ROUTES:
+        operation = documents[route.function]["paths"][route.path][route.method.lower()]
+        responses = operation["responses"]
+        if "422" in responses and _is_powertools_validation_response(responses["422"]):
+            del responses["422"]
+        operation["tags"] = [route.function.value]
+        if route.scope is not None:
+            operation["security"] = [{name: []} for name in SECURITY_SCHEMES]
+            needs = f"Needs an API key with the `{route.scope.value}` scope."
+            operation["description"] = "\n\n".join(filter(None, [operation.get("description"), needs]))
+        paths.setdefault(route.path, {})[route.method.lower()] = operation
+    for document in documents.values():
+        for name, schema in document.get("components", {}).get("schemas", {}).items():
+            if name in _POWERTOOLS_VALIDATION_SCHEMAS:
+                continue
+            if schemas.setdefault(name, schema) != schema:
+                raise ValueError(f"Two functions define the OpenAPI schema {name!r} differently")
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": TITLE, "version": __version__, "description": DESCRIPTION},
+        "paths": paths,
+        "components": {"schemas": dict(sorted(schemas.items())), "securitySchemes": SECURITY_SCHEMES},
+    }
+
+
+@cache
+def openapi_json() -> bytes:
+    """The merged document; built on first request, once the functions' environment is in place."""
+    functions = dict.fromkeys(route.function for route in ROUTES)
+    document = merge({function: _function_document(function) for function in functions})
+    return json.dumps(document, indent=2).encode()

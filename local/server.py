@@ -1,0 +1,127 @@
+"""The local API's HTTP server: every request goes through the API Gateway emulator, verbatim.
+
+Besides the API it serves the merged OpenAPI document and Swagger UI. The Swagger UI assets are
+the copies Powertools ships, so the docs page works offline.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from importlib import resources
+from threading import Thread
+from typing import TYPE_CHECKING
+
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from local.gateway_events import HttpRequest
+from local.http_api import HttpApiEmulator, HttpResponse
+from local.openapi import TITLE, openapi_json
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+access_log = logging.getLogger("local.access")
+
+# API Gateway HTTP API refuses request bodies over 10 MB before any integration runs.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+REQUEST_TOO_LARGE = HttpResponse(413, b'{"message":"Request Entity Too Large"}', {"content-type": "application/json"})
+
+_SWAGGER_ASSETS = resources.files("aws_lambda_powertools.event_handler.openapi.swagger_ui")
+SWAGGER_UI_HTML = f"""<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>{TITLE}</title>
+  <link rel="stylesheet" href="/docs/swagger-ui.min.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/swagger-ui-bundle.min.js"></script>
+  <script>
+    SwaggerUIBundle({{url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true, persistAuthorization: true}});
+  </script>
+</body>
+</html>
+"""
+
+
+class _VerbatimResponse(Response):
+    # No Content-Type unless the function set one, as API Gateway does.
+    default_mimetype = None
+
+
+class _AccessLogHandler(WSGIRequestHandler):
+    """One line per request on the ``local.access`` logger; werkzeug's own log stays quiet."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        access_log.info('"%s %s" %s', self.command, self.path, code)
+
+
+def _asset(name: str, content_type: str) -> Callable[[], Response]:
+    return lambda: Response(_SWAGGER_ASSETS.joinpath(name).read_bytes(), content_type=content_type)
+
+
+# Pages the local server adds; they are not API Gateway routes.
+LOCAL_PAGES: dict[str, Callable[[], Response]] = {
+    "/openapi.json": lambda: Response(openapi_json(), content_type="application/json"),
+    "/docs": lambda: Response(SWAGGER_UI_HTML, content_type="text/html; charset=utf-8"),
+    "/docs/swagger-ui.min.css": _asset("swagger-ui.min.css", "text/css; charset=utf-8"),
+    "/docs/swagger-ui-bundle.min.js": _asset("swagger-ui-bundle.min.js", "text/javascript; charset=utf-8"),
+}
+
+
+class ApiServer:
+    """A threaded HTTP server in front of the emulator; binds its port on construction."""
+
+    def __init__(self, gateway: HttpApiEmulator, host: str, port: int) -> None:
+        self._gateway = gateway
+        self._server = make_server(host, port, self._wsgi, threaded=True, request_handler=_AccessLogHandler)
+        self._thread = Thread(target=self._server.serve_forever, name="api-server", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self._server.server_port
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self._server.host}:{self.port}"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join()
+        self._server.server_close()
+
+    def _wsgi(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        request.max_content_length = MAX_REQUEST_BYTES
+        response = self._respond(request)
+        result: Iterable[bytes] = response(environ, start_response)
+        return result
+
+    def _respond(self, request: Request) -> Response:
+        page = LOCAL_PAGES.get(request.path)
+        if page is not None and request.method == "GET":
+            return page()
+        try:
+            body = request.get_data()
+        except RequestEntityTooLarge:
+            return _to_werkzeug(REQUEST_TOO_LARGE)
+        api_request = HttpRequest(
+            method=request.method,
+            path=request.path,
+            headers=dict(request.headers),
+            query=request.environ.get("QUERY_STRING", ""),
+            body=body or None,
+            source_ip=request.remote_addr or "127.0.0.1",
+        )
+        return _to_werkzeug(self._gateway.handle(api_request))
+
+
+def _to_werkzeug(response: HttpResponse) -> Response:
+    return _VerbatimResponse(response.body, status=response.status, headers=response.headers)

@@ -1,0 +1,71 @@
+"""The OpenAPI document and Swagger UI the local stack serves."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from triggers import __version__
+from triggers.routes import ROUTES
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+@pytest.fixture(scope="module")
+def document(anonymous: httpx.Client) -> dict[str, Any]:
+    response = anonymous.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def references(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name == "$ref":
+                yield value
+            else:
+                yield from references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from references(item)
+
+
+def test_every_route_is_documented(document: dict[str, Any]) -> None:
+    documented = {(method.upper(), path) for path, operations in document["paths"].items() for method in operations}
+    assert documented == {(route.method, route.path) for route in ROUTES}
+    assert document["info"]["title"] == "Triggers API"
+    assert document["info"]["version"] == __version__
+
+
+def test_routes_behind_the_authorizer_say_so(document: dict[str, Any]) -> None:
+    schemes = document["components"]["securitySchemes"]
+    assert {scheme["type"] for scheme in schemes.values()} == {"http", "apiKey"}
+    for route in ROUTES:
+        operation = document["paths"][route.path][route.method.lower()]
+        if route.scope is None:
+            assert "security" not in operation
+        else:
+            assert operation["security"] == [{name: []} for name in schemes]
+            assert route.scope.value in operation["description"]
+
+
+def test_every_schema_reference_resolves(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    for reference in references(document["paths"]):
+        assert reference.removeprefix("#/components/schemas/") in schemas, reference
+
+
+def test_docs_serve_swagger_ui_with_its_assets(anonymous: httpx.Client) -> None:
+    page = anonymous.get("/docs")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert '"/openapi.json"' in page.text
+    assets = re.findall(r'(?:href|src)="(/docs/[^"]+)"', page.text)
+    assert len(assets) == 2
+    for asset in assets:
+        assert anonymous.get(asset).status_code == 200
