@@ -40,14 +40,29 @@ unit integration e2e infra: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(BIN)/python -m benchmarks
 
+# The CDK CLI pinned in package-lock.json. jsii warns on every run that Node 20 is deprecated / past end of
+# life; it still works, so the banner is silenced.
+JSII_QUIET := JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+CDK := $(JSII_QUIET) npx --no-install cdk
+CDK_OUT = cdk.out/$(ENV)
+
+.PHONY: layer bootstrap
+# Bundles the common layer for arm64 into .layer-build/<hash>/ (synth does this too, and reuses it).
+layer: $(VENV)/.synced
+	$(JSII_QUIET) $(BIN)/python -m stacks.layer_bundle
+
 synth: $(VENV)/.synced node_modules/.installed
-	npx cdk synth --quiet -c env=$(ENV) --output cdk.out/$(ENV)
+	$(CDK) synth --quiet -c env=$(ENV) --output $(CDK_OUT)
 
 diff: $(VENV)/.synced node_modules/.installed
-	npx cdk diff -c env=$(ENV)
+	$(CDK) diff -c env=$(ENV) --output $(CDK_OUT)
+
+bootstrap: $(VENV)/.synced node_modules/.installed
+	$(CDK) bootstrap -c env=$(ENV) --output $(CDK_OUT)
 
 deploy: $(VENV)/.synced node_modules/.installed
-	npx cdk deploy --all -c env=$(ENV) --require-approval broadening
+	$(CDK) deploy --all -c env=$(ENV) --output $(CDK_OUT) --require-approval broadening \
+		--outputs-file cdk.out/$(ENV)-outputs.json
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .layer-build .pytest_cache .mypy_cache .ruff_cache

@@ -4,15 +4,18 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from triggers.delivery.schedule import RetrySchedule
 from triggers.settings import table_env_var
 from triggers.tables import ALL_TABLES, TableSpec, physical_name
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sqs import SQSClient
 
 CURSOR_SECRET_NAME = "cursor-signing-key"  # noqa: S105 - a name, not a secret
 
@@ -63,3 +66,23 @@ def create_cursor_secret(client: SecretsManagerClient, prefix: str) -> dict[str,
     name = f"{prefix}-{CURSOR_SECRET_NAME}"
     client.create_secret(Name=name, SecretString=secrets.token_urlsafe(32))
     return {"CURSOR_SECRET_NAME": name}
+
+
+def create_queues(
+    client: SQSClient, prefix: str, schedule: RetrySchedule, visibility_timeout_seconds: int = 60
+) -> dict[str, str]:
+    """The delivery queue and its DLQ, with the redrive policy the delivery stack sets.
+
+    The worker parks a job in the DLQ itself after its last attempt; the redrive policy is the
+    backstop for a message whose processing keeps crashing.
+    """
+    dead_letters = client.create_queue(QueueName=f"{prefix}-delivery-dlq")["QueueUrl"]
+    dead_letter_arn = client.get_queue_attributes(QueueUrl=dead_letters, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    redrive = {"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": str(schedule.redrive_max_receive_count)}
+    deliveries = client.create_queue(
+        QueueName=f"{prefix}-delivery",
+        Attributes={"VisibilityTimeout": str(visibility_timeout_seconds), "RedrivePolicy": json.dumps(redrive)},
+    )["QueueUrl"]
+    return {"DELIVERY_QUEUE_URL": deliveries, "DEAD_LETTER_QUEUE_URL": dead_letters}

@@ -24,6 +24,13 @@ os.environ.update(
         "CURSOR_SECRET_NAME": "test-cursor-signing-key",
         "SHARD_COUNT": "4",
         "BCRYPT_ROUNDS": "4",
+        "DELIVERY_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/test-delivery",
+        "DEAD_LETTER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/test-delivery-dlq",
+        # Three attempts a second apart, and receivers on 127.0.0.1, so delivery tests run in seconds.
+        "RETRY_DELAYS_SECONDS": "1,1",
+        "ALLOW_HTTP_TARGETS": "true",
+        "ALLOW_LOOPBACK_TARGETS": "true",
+        "READ_TIMEOUT_SECONDS": "1",
         # Revocation must show on the next request; the warm cache itself is unit-tested with a clock.
         "AUTH_CACHE_TTL_SECONDS": "0",
     }

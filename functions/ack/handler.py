@@ -1,4 +1,5 @@
-"""POST /v1/events/{event_id}/ack, POST /v1/inbox/ack and DELETE /v1/events/{event_id}."""
+"""Event lifecycle: POST /v1/events/{event_id}/ack, POST /v1/inbox/ack, POST /v1/events/{event_id}/replay
+and DELETE /v1/events/{event_id}."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from triggers.http import api_handler, caller, create_app, documented, json_response, no_content
 from triggers.lifecycle import EventLifecycle
-from triggers.models import AckResult, BulkAckIn, BulkAckResult
+from triggers.models import AckResult, BulkAckIn, BulkAckResult, EventSummary
 from triggers.settings import AckSettings, load_settings
 from triggers.storage.audit import AuditLog
 from triggers.storage.dynamo import dynamodb_client
@@ -36,6 +37,11 @@ def acknowledge_event(event_id: str) -> Response[str]:
 def acknowledge_events(request: Annotated[BulkAckIn, Body()]) -> Response[str]:
     results = lifecycle().acknowledge_many(caller(app), request.event_ids)
     return json_response(200, BulkAckResult(results=results))
+
+
+@app.post("/v1/events/<event_id>/replay", responses=documented(202, EventSummary, "Pending again; will be redelivered"))
+def replay_event(event_id: str) -> Response[str]:
+    return json_response(202, lifecycle().replay(caller(app), event_id))
 
 
 @app.delete("/v1/events/<event_id>", responses={204: {"description": "Erased"}})

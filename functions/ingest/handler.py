@@ -25,7 +25,12 @@ def ingestion() -> Ingestion:
     client = dynamodb_client()
     return Ingestion(
         store=EventStore(client, settings.events_table, settings.shard_count, settings.event_ttl_days),
-        limiter=RateLimiter(client, settings.rate_limits_table, settings.rate_limit_lease_fraction),
+        limiter=RateLimiter(
+            client,
+            settings.rate_limits_table,
+            settings.rate_limit_lease_fraction,
+            local_allowance=settings.rate_limit_local_allowance,
+        ),
         idempotency_store=DynamoDBPersistenceLayer(table_name=settings.idempotency_table, boto3_client=client),
         default_rate_limit_per_second=settings.default_rate_limit_per_second,
     )

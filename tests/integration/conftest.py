@@ -12,10 +12,11 @@ import pytest
 from botocore.client import BaseClient
 from moto import mock_aws
 from triggers.auth.apikeys import Scope
+from triggers.delivery.schedule import RetrySchedule
 from triggers.models import KeyCreateIn
 from triggers.storage.keys import KeyStore
 
-from local.aws import create_cursor_secret, create_tables
+from local.aws import create_cursor_secret, create_queues, create_tables
 from local.gateway_events import HttpRequest
 from local.http_api import HttpApiEmulator, HttpResponse
 from local.lambdas import FunctionRegistry
@@ -30,6 +31,8 @@ def aws() -> Iterator[None]:
         create_tables(boto3.client("dynamodb"), "test")
         secret_env = create_cursor_secret(boto3.client("secretsmanager"), "test")
         assert secret_env["CURSOR_SECRET_NAME"] == os.environ["CURSOR_SECRET_NAME"]
+        queues = create_queues(boto3.client("sqs"), "test", RetrySchedule((1, 1)), visibility_timeout_seconds=1)
+        assert all(os.environ[name] == url for name, url in queues.items())
         yield
         _reset_warm_state()
 
@@ -41,7 +44,7 @@ def _reset_warm_state() -> None:
     from triggers.storage.dynamo import dynamodb_client
 
     dynamodb_client.cache_clear()
-    for name in ("authorizer", "ingest", "inbox", "ack", "keys"):
+    for name in ("authorizer", "ingest", "inbox", "ack", "keys", "subscriptions", "dispatcher", "worker"):
         module = importlib.import_module(f"functions.{name}.handler")
         for attr in vars(module).values():
             if hasattr(attr, "cache_clear") and getattr(attr, "__module__", "") == module.__name__:

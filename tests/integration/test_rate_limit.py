@@ -32,9 +32,9 @@ def test_budget_per_second_with_leased_writes(aws: None, aws_calls: AwsCalls) ->
     with pytest.raises(RateLimited) as refused:
         container.consume("key1", 1, limit_per_second=5)
     assert refused.value.retry_after_seconds == 1
-    # Leases of 2 tokens: 2 + 2 + (2 refused, then the 1 still needed), then 2 refused attempts for
-    # the sixth request: 6 conditional writes for 6 requests at the edge, far fewer below the limit.
-    assert aws_calls.writes() == ["UpdateItem"] * 6
+    # Leases of 2 tokens: 2 + 2 + (2 refused, then the 1 still needed); the sixth request is refused
+    # locally, since this container alone already admitted the whole second's budget.
+    assert aws_calls.writes() == ["UpdateItem"] * 4
     clock.now += 1
     container.consume("key1", 1, limit_per_second=5)
 
@@ -43,6 +43,18 @@ def test_below_the_limit_one_lease_serves_many_requests(aws: None, aws_calls: Aw
     container = limiter(Clock(), lease_fraction=0.1)
     for _ in range(100):
         container.consume("key1", 1, limit_per_second=1000)
+    assert aws_calls.writes() == ["UpdateItem"]
+
+
+def test_quiet_keys_cost_no_counter_writes(aws: None, aws_calls: AwsCalls) -> None:
+    clock = Clock()
+    container = RateLimiter(boto3.client("dynamodb"), os.environ["RATE_LIMITS_TABLE"], 0.1, clock, local_allowance=3)
+    for _ in range(5):
+        container.consume("key1", 1, limit_per_second=100)
+        clock.now += 1
+    assert aws_calls.writes() == []
+    for _ in range(4):  # a burst past the allowance leases as usual
+        container.consume("key1", 1, limit_per_second=100)
     assert aws_calls.writes() == ["UpdateItem"]
 
 

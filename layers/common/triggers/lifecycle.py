@@ -8,7 +8,7 @@ from triggers.auth.authorizer import Principal
 from triggers.errors import DomainError
 from triggers.http import error_body
 from triggers.metric_names import MetricName
-from triggers.models import AckResult
+from triggers.models import AckResult, EventSummary
 from triggers.observability import metrics
 from triggers.storage.audit import AuditLog
 from triggers.storage.events import EventStore
@@ -36,6 +36,12 @@ class EventLifecycle:
             else result.model_dump(mode="json")
             for event_id, result in zip(event_ids, results, strict=True)
         ]
+
+    def replay(self, caller: Principal, event_id: str) -> EventSummary:
+        """Back to pending under a new generation: the stream dispatches it to every matching subscription."""
+        replayed = self._store.replay(caller.tenant_id, event_id)
+        self._audit.record(caller.tenant_id, "event.replayed", event_id, caller.key_id)
+        return EventSummary.model_validate(replayed.model_dump(include=set(EventSummary.model_fields)))
 
     def erase(self, caller: Principal, event_id: str) -> None:
         """Right to be forgotten: the item goes at once; the audit log keeps only the id, never the payload."""

@@ -21,6 +21,9 @@ class FunctionName(StrEnum):
     INBOX = "inbox"
     ACK = "ack"
     KEYS = "keys"
+    SUBSCRIPTIONS = "subscriptions"
+    DISPATCHER = "dispatcher"  # DynamoDB stream → delivery queue
+    WORKER = "worker"  # delivery queue → webhooks
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,14 @@ ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec("POST", "/v1/events/{event_id}/ack", FunctionName.ACK, Scope.EVENTS_READ),
     RouteSpec("POST", "/v1/inbox/ack", FunctionName.ACK, Scope.EVENTS_READ, 16 * KIB),
     RouteSpec("DELETE", "/v1/events/{event_id}", FunctionName.ACK, Scope.EVENTS_WRITE),
+    RouteSpec("POST", "/v1/events/{event_id}/replay", FunctionName.ACK, Scope.EVENTS_WRITE),
     RouteSpec("POST", "/v1/keys", FunctionName.KEYS, Scope.KEYS_MANAGE, 4 * KIB),
     RouteSpec("GET", "/v1/keys", FunctionName.KEYS, Scope.KEYS_MANAGE),
     RouteSpec("DELETE", "/v1/keys/{key_id}", FunctionName.KEYS, Scope.KEYS_MANAGE),
+    RouteSpec("POST", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE, 8 * KIB),
+    RouteSpec("GET", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),
+    RouteSpec("GET", "/v1/subscriptions/{subscription_id}", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),
+    RouteSpec("DELETE", "/v1/subscriptions/{subscription_id}", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),
 )
 
 

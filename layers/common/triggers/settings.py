@@ -6,8 +6,9 @@ import os
 from functools import cache
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from triggers.delivery.schedule import DEFAULT_RETRY_DELAYS_SECONDS, MAX_DELAY_SECONDS
 from triggers.tables import TableName
 
 
@@ -36,6 +37,8 @@ class IngestSettings(ShardedEventsSettings):
     default_rate_limit_per_second: int = Field(default=1000, ge=1)
     # Each container leases this share of a key's per-second budget per DynamoDB write.
     rate_limit_lease_fraction: float = Field(default=0.1, gt=0, le=1)
+    # Events per key per second a container admits before it leases (no DynamoDB write for quiet keys).
+    rate_limit_local_allowance: int = Field(default=5, ge=0)
 
 
 class InboxSettings(ShardedEventsSettings):
@@ -50,6 +53,44 @@ class KeysSettings(FunctionSettings):
     api_keys_table: str
     audit_table: str
     bcrypt_rounds: int = Field(default=10, ge=4, le=15)
+
+
+class SubscriptionsSettings(FunctionSettings):
+    subscriptions_table: str
+    audit_table: str
+    # Only the local stack sets these: deployed targets must be public https endpoints.
+    allow_http_targets: bool = False
+    allow_loopback_targets: bool = False
+
+
+class DispatcherSettings(ShardedEventsSettings):
+    subscriptions_table: str
+    delivery_queue_url: str
+
+
+class WorkerSettings(ShardedEventsSettings):
+    subscriptions_table: str
+    delivery_queue_url: str
+    dead_letter_queue_url: str
+    event_ttl_days: int = Field(default=30, ge=1, le=365)
+    # Seconds to wait after each failed attempt, comma-separated; one more attempt than entries.
+    retry_delays_seconds: str = ",".join(str(delay) for delay in DEFAULT_RETRY_DELAYS_SECONDS)
+    connect_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
+    read_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    allow_http_targets: bool = False
+    allow_loopback_targets: bool = False
+
+    @field_validator("retry_delays_seconds")
+    @classmethod
+    def _delays(cls, value: str) -> str:
+        delays = [part.strip() for part in value.split(",")]
+        if not delays or not all(part.isdigit() and 0 < int(part) <= MAX_DELAY_SECONDS for part in delays):
+            raise ValueError(f"must be comma-separated whole seconds between 1 and {MAX_DELAY_SECONDS}")
+        return value
+
+    @property
+    def retry_delays(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.retry_delays_seconds.split(","))
 
 
 S = TypeVar("S", bound=FunctionSettings)

@@ -1,0 +1,62 @@
+"""Every price and modelling assumption the cost and projection figures rest on, named and printed.
+
+Change a number here and both the printed assumptions and the figures follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# AWS public price list, us-east-1, on-demand, as quoted in the benchmark issue (list prices
+# published after the November 2024 DynamoDB on-demand price cut). Re-check before quoting them.
+PRICE_SOURCE = "AWS public price list, us-east-1, on-demand (figures as of 2025)"
+
+
+@dataclass(frozen=True)
+class Price:
+    usd: float
+    per: int
+    unit: str
+
+    @property
+    def each(self) -> float:
+        return self.usd / self.per
+
+    def __str__(self) -> str:
+        dollars, _, fraction = f"{self.usd:.10f}".rstrip("0").partition(".")
+        return f"${dollars}.{fraction.ljust(2, '0')} per {self.per:,} {self.unit}"
+
+
+PRICES = {
+    "api_gateway_request": Price(1.00, 1_000_000, "HTTP API requests (first 300 M a month; per 512 KB)"),
+    "lambda_request": Price(0.20, 1_000_000, "Lambda requests"),
+    "lambda_arm64_gb_second": Price(0.0000133334, 1, "Lambda arm64 GB-second"),
+    "dynamodb_write_unit": Price(0.625, 1_000_000, "DynamoDB on-demand write request units"),
+    "dynamodb_read_unit": Price(0.125, 1_000_000, "DynamoDB on-demand read request units"),
+    "kms_request": Price(0.03, 10_000, "KMS requests"),
+    "secrets_manager_call": Price(0.05, 10_000, "Secrets Manager API calls"),
+    "logs_ingested_gib": Price(0.50, 1, "GB of CloudWatch Logs ingested (standard class; storage ignored)"),
+}
+
+# Memory of the functions on the request path, as stacks/api_stack.py deploys them (arm64; the
+# MicroFunction default is 512 MB). Keep in step with the stack.
+FUNCTION_MEMORY_MB = {"authorizer": 1024, "health": 128, "ingest": 512, "inbox": 512}
+# Lambda gives a function CPU in proportion to memory: 1,769 MB is one full vCPU. CPU time measured
+# here on one core is stretched by this factor on a smaller function (taken as one vCPU ≈ one core).
+LAMBDA_ONE_VCPU_MB = 1769
+# One DynamoDB request/response from Lambda in the same region, client CPU excluded (a typical
+# single-digit-millisecond figure; BatchWriteItem of 25 is taken at the same latency).
+DYNAMODB_ROUND_TRIP_MS = 5.0
+# START, END and REPORT lines Lambda writes to CloudWatch Logs for every invocation.
+LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION = 300
+# Lambda invocations per API request: the authorizer runs on every request (no gateway cache, see
+# `GATEWAY_AUTHORIZER` in triggers/routes.py), then the route function.
+LAMBDA_INVOCATIONS_PER_REQUEST = 2
+# Not modelled: X-Ray traces (sampling-dependent), log storage, DynamoDB storage and streams, the
+# KMS calls DynamoDB makes for its own table key (cached by DynamoDB, not per request), data transfer.
+NOT_MODELLED = "X-Ray traces, log storage, DynamoDB storage/streams, DynamoDB's own table-key KMS calls, data transfer"
+
+
+def cpu_stretch(function: str) -> float:
+    """How much longer CPU work takes in ``function`` than on one full core."""
+    return max(1.0, LAMBDA_ONE_VCPU_MB / FUNCTION_MEMORY_MB[function])

@@ -1,0 +1,54 @@
+"""DynamoDB stream of the events table → one SQS delivery job per matching subscription.
+
+Partial batch responses: a record that fails is reported alone, and the event source mapping
+bisects and retries it, then sends it to the on-failure destination, so a poison record never
+blocks the shard.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from triggers.delivery.dispatch import Dispatcher, dispatchable
+from triggers.delivery.jobs import JobQueue
+from triggers.observability import logger, metrics, tracer
+from triggers.settings import DispatcherSettings, load_settings
+from triggers.storage.deliveries import DeliveryLedger
+from triggers.storage.dynamo import CLIENT_CONFIG, dynamodb_client
+from triggers.storage.subscriptions import SubscriptionStore
+
+settings = load_settings(DispatcherSettings)
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+@cache
+def dispatcher() -> Dispatcher:
+    client = dynamodb_client()
+    return Dispatcher(
+        SubscriptionStore(client, settings.subscriptions_table),
+        DeliveryLedger(client, settings.events_table, settings.shard_count),
+        JobQueue(boto3.client("sqs", config=CLIENT_CONFIG), settings.delivery_queue_url),
+    )
+
+
+@tracer.capture_method
+def dispatch_record(record: DynamoDBRecord) -> None:
+    stream = record.dynamodb
+    if stream is None or record.event_name is None:
+        return
+    event = dispatchable(record.event_name.name, stream.new_image, stream.old_image)
+    if event is not None:
+        dispatcher().dispatch(event)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=dispatch_record, processor=processor, context=context)

@@ -1,0 +1,73 @@
+"""The stream side: turns each new or replayed event into one delivery job per matching subscription."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from triggers.delivery.jobs import DeliveryJob, JobQueue
+from triggers.metric_names import MetricName
+from triggers.models import EventStatus
+from triggers.observability import logger, metrics
+from triggers.storage.deliveries import DeliveryLedger
+from triggers.storage.events import is_event_item
+from triggers.storage.subscriptions import SubscriptionStore
+
+
+@dataclass(frozen=True)
+class DispatchableEvent:
+    tenant_id: str
+    event_id: str
+    event_type: str
+    generation: int
+
+
+def dispatchable(
+    event_name: str, new_image: dict[str, Any] | None, old_image: dict[str, Any] | None
+) -> DispatchableEvent | None:
+    """The event a stream record asks to dispatch: a new event, or a replay (its generation went up).
+
+    Attempt records, status changes and deletions dispatch nothing.
+    """
+    if event_name not in {"INSERT", "MODIFY"} or not new_image or not is_event_item(str(new_image["sk"])):
+        return None
+    generation = int(new_image.get("generation", 0))
+    if event_name == "MODIFY" and generation <= int((old_image or {}).get("generation", 0)):
+        return None
+    if new_image.get("status") != EventStatus.PENDING.value:
+        return None
+    return DispatchableEvent(
+        tenant_id=str(new_image["tenant_id"]),
+        event_id=str(new_image["sk"]),
+        event_type=str(new_image["event_type"]),
+        generation=generation,
+    )
+
+
+class Dispatcher:
+    def __init__(self, subscriptions: SubscriptionStore, ledger: DeliveryLedger, queue: JobQueue) -> None:
+        self._subscriptions = subscriptions
+        self._ledger = ledger
+        self._queue = queue
+
+    def dispatch(self, event: DispatchableEvent) -> int:
+        """Queues the event's jobs; returns how many. With no matching subscription it stays in the inbox.
+
+        Safe to repeat (the stream retries a failed batch): the ledger write is idempotent and a
+        repeated job is a duplicate delivery with the same webhook-id, which at-least-once allows.
+        """
+        subscription_ids = [
+            found.subscription.subscription_id
+            for found in self._subscriptions.with_secrets(event.tenant_id)
+            if found.subscription.wants(event.event_type)
+        ]
+        if not subscription_ids:
+            return 0
+        # The ledger first: a job must never settle against an event that does not expect it yet.
+        if not self._ledger.expect(event.tenant_id, event.event_id, event.generation, subscription_ids):
+            logger.info("Event erased or replayed before dispatch", extra={"event_id": event.event_id})
+            return 0
+        jobs = [DeliveryJob(event.tenant_id, event.event_id, sub_id, event.generation) for sub_id in subscription_ids]
+        self._queue.send(jobs)
+        metrics.add_metric(name=MetricName.JOBS_DISPATCHED, unit="Count", value=len(jobs))
+        return len(jobs)

@@ -1,0 +1,146 @@
+"""The push side's bookkeeping on the events table: which subscriptions an event still owes a
+delivery to, every attempt made, and the event's roll-up status.
+
+Per event (generation = how many times it was replayed):
+
+* ``pending_subscriptions`` — subscriptions the current generation has not settled yet;
+* ``failed_subscriptions`` — subscriptions whose deliveries failed for good (DLQ or 410 Gone);
+* when nothing is pending, the status becomes ``delivered`` (no failures) or ``failed``.
+
+Every transition is a conditional update on the subscription's membership in those sets, so a
+duplicated SQS message can never settle a delivery twice or move the status twice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from botocore.exceptions import ClientError
+
+from triggers.ids import new_id
+from triggers.models import DeliveryAttempt, EventStatus
+from triggers.storage.dynamo import is_conditional_failure, storage_errors
+from triggers.storage.events import ATTEMPT_SEPARATOR, event_key, inbox_partition
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+Item = dict[str, Any]
+
+
+class DeliveryLedger:
+    def __init__(self, client: DynamoDBClient, table: str, shard_count: int, ttl_days: int = 30) -> None:
+        self._client = client
+        self._table = table
+        self._shard_count = shard_count
+        self._ttl = timedelta(days=ttl_days)
+
+    def expect(self, tenant_id: str, event_id: str, generation: int, subscription_ids: list[str]) -> bool:
+        """Records which subscriptions this generation owes; False if the event is gone or was replayed since."""
+        try:
+            with storage_errors():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=event_key(tenant_id, event_id, self._shard_count),
+                    UpdateExpression="SET pending_subscriptions = :subs REMOVE failed_subscriptions",
+                    ConditionExpression="attribute_exists(sk) AND generation = :generation",
+                    ExpressionAttributeValues={
+                        ":subs": {"SS": subscription_ids},
+                        ":generation": {"N": str(generation)},
+                    },
+                )
+        except ClientError as exc:
+            if is_conditional_failure(exc):
+                return False
+            raise
+        return True
+
+    def record_attempt(self, tenant_id: str, event_id: str, attempt: DeliveryAttempt) -> None:
+        """Appends an attempt record next to the event (same partition; it expires with the event)."""
+        key = event_key(tenant_id, event_id, self._shard_count)
+        item: Item = {
+            "pk": key["pk"],
+            "sk": {"S": f"{event_id}{ATTEMPT_SEPARATOR}{new_id()}"},
+            "subscription_id": {"S": attempt.subscription_id},
+            "webhook_id": {"S": attempt.webhook_id},
+            "attempt": {"N": str(attempt.attempt)},
+            "at": {"S": attempt.at},
+            "outcome": {"S": attempt.outcome.value},
+            "latency_ms": {"N": str(attempt.latency_ms)},
+            "expires_at": {"N": str(int((datetime.now(UTC) + self._ttl).timestamp()))},
+        }
+        if attempt.status_code is not None:
+            item["status_code"] = {"N": str(attempt.status_code)}
+        if attempt.error:
+            item["error"] = {"S": attempt.error[:500]}
+        with storage_errors():
+            self._client.put_item(TableName=self._table, Item=item)
+
+    def settle(
+        self, tenant_id: str, event_id: str, generation: int, subscription_id: str, *, delivered: bool
+    ) -> EventStatus | None:
+        """Settles one subscription's delivery; returns the event's new status if this settled the last one.
+
+        A success also clears an earlier failure (a redriven job that now got through); a failure only
+        settles a subscription that is still pending. Returns None when nothing changed: a duplicate
+        message, a stale generation, or an event that was erased.
+        """
+        key = event_key(tenant_id, event_id, self._shard_count)
+        values: dict[str, Any] = {":sub": {"SS": [subscription_id]}, ":id": {"S": subscription_id}}
+        values[":generation"] = {"N": str(generation)}
+        if delivered:
+            update = "DELETE pending_subscriptions :sub, failed_subscriptions :sub"
+            condition = "(contains(pending_subscriptions, :id) OR contains(failed_subscriptions, :id))"
+        else:
+            update = "DELETE pending_subscriptions :sub ADD failed_subscriptions :sub"
+            condition = "contains(pending_subscriptions, :id)"
+        try:
+            with storage_errors():
+                item = self._client.update_item(
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression=update,
+                    ConditionExpression=f"generation = :generation AND {condition}",
+                    ExpressionAttributeValues=values,
+                    ReturnValues="ALL_NEW",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )["Attributes"]
+        except ClientError as exc:
+            if not is_conditional_failure(exc):
+                raise
+            # Already settled (a duplicate or a retry). If the run that settled it died before the
+            # roll-up, this one finishes it; the roll-up is conditional, so it never happens twice.
+            item = cast(Item, exc.response.get("Item", {}))
+            if not item or int(item.get("generation", {}).get("N", -1)) != generation:
+                return None
+        if "pending_subscriptions" in item:
+            return None
+        return self._roll_up(key, generation, failed="failed_subscriptions" in item)
+
+    def _roll_up(self, key: Item, generation: int, *, failed: bool) -> EventStatus | None:
+        status = EventStatus.FAILED if failed else EventStatus.DELIVERED
+        try:
+            with storage_errors():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression="SET #status = :status, inbox_pk = :inbox",
+                    # An acknowledged event has left the inbox; a push result must not bring it back.
+                    ConditionExpression=(
+                        "generation = :generation AND attribute_not_exists(pending_subscriptions) "
+                        "AND #status <> :acknowledged AND #status <> :status"
+                    ),
+                    ExpressionAttributeNames={"#status": "status"},
+                    ExpressionAttributeValues={
+                        ":status": {"S": status.value},
+                        ":inbox": {"S": inbox_partition(key["pk"]["S"], status)},
+                        ":generation": {"N": str(generation)},
+                        ":acknowledged": {"S": EventStatus.ACKNOWLEDGED.value},
+                    },
+                )
+        except ClientError as exc:
+            if is_conditional_failure(exc):
+                return None
+            raise
+        return status

@@ -1,0 +1,1 @@
+"""CDK stacks of the Triggers API: data, api, delivery and monitoring, one set per environment."""

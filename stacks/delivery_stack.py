@@ -1,0 +1,166 @@
+"""Delivery: events-table stream → dispatcher → SQS delivery queue → worker → webhooks, and the dead letters.
+
+There is no dual write: ingest writes the events table once and its stream is the outbox. What cannot be
+dispatched or delivered ends in a queue that raises an alarm, never silently.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+from triggers.delivery.schedule import RetrySchedule
+from triggers.routes import FunctionName
+from triggers.settings import DispatcherSettings, WorkerSettings
+from triggers.tables import TableName, physical_name
+
+from stacks.config import EnvironmentConfig
+from stacks.constructs.micro_function import MicroFunction, TableAccess, common_layer
+from stacks.data_stack import DataStack
+from stacks.layer_bundle import LayerBundle
+from stacks.nag import acknowledge
+
+WORKER_TIMEOUT = Duration.seconds(90)
+# A delivery waits at most 3 s to connect and 10 s per read (WorkerSettings): five of them fit the timeout.
+WORKER_BATCH_SIZE = 5
+# Lambda wants the queue's visibility timeout at six times the worker's; a retry sets its own visibility
+# per message to follow the backoff schedule.
+DELIVERY_VISIBILITY_TIMEOUT = Duration.seconds(6 * WORKER_TIMEOUT.to_seconds())
+# The worker dead-letters a job itself after its last scheduled attempt; SQS's redrive only catches a
+# message that keeps making the worker fail.
+MAX_RECEIVE_COUNT = RetrySchedule().redrive_max_receive_count
+# SQS's maximum, and no shorter than the delivery queue's: a dead letter keeps its original enqueue time.
+DEAD_LETTER_RETENTION = Duration.days(14)
+# One data key serves many messages: KMS calls stay off the per-job path.
+DATA_KEY_REUSE = Duration.hours(1)
+DISPATCHER_TIMEOUT = Duration.seconds(60)
+STREAM_BATCH_SIZE = 100
+STREAM_RETRY_ATTEMPTS = 10
+
+
+class DeliveryStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: EnvironmentConfig,
+        data: DataStack,
+        layer_bundle: LayerBundle,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        encrypted = partial(
+            sqs.Queue,
+            self,
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=data.key,
+            data_key_reuse=DATA_KEY_REUSE,
+            enforce_ssl=True,
+            removal_policy=config.removal_policy,
+        )
+        self.dead_letter_queue = encrypted(
+            "DeadLetterQueue", queue_name=f"{config.prefix}-delivery-dlq", retention_period=DEAD_LETTER_RETENTION
+        )
+        acknowledge(
+            self.dead_letter_queue,
+            "AwsSolutions-SQS3",
+            "This is the dead-letter queue: its messages are replayed by hand, and any message in it raises an alarm",
+        )
+        self.delivery_queue = encrypted(
+            "DeliveryQueue",
+            queue_name=f"{config.prefix}-delivery",
+            retention_period=config.delivery_retention,
+            visibility_timeout=DELIVERY_VISIBILITY_TIMEOUT,
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letter_queue, max_receive_count=MAX_RECEIVE_COUNT),
+        )
+        # Positions of stream batches the dispatcher gave up on. They hold no event data, so SQS's own
+        # encryption is enough (and keeps the data key out of the event source mapping's grants).
+        self.dispatch_failures = sqs.Queue(
+            self,
+            "DispatchFailures",
+            queue_name=f"{config.prefix}-dispatch-failures",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=DEAD_LETTER_RETENTION,
+            removal_policy=config.removal_policy,
+        )
+        acknowledge(
+            self.dispatch_failures,
+            "AwsSolutions-SQS3",
+            "The dispatcher's on-failure destination is itself the last stop: any message in it raises an alarm",
+        )
+        self.functions = self._functions(config, data, common_layer(self, config, layer_bundle))
+
+    def _functions(
+        self, config: EnvironmentConfig, data: DataStack, layer: lambda_.ILayerVersion
+    ) -> dict[FunctionName, MicroFunction]:
+        name = partial(physical_name, config.prefix)
+        events, subscriptions = data.tables[TableName.EVENTS], data.tables[TableName.SUBSCRIPTIONS]
+        dispatcher = MicroFunction(
+            self,
+            FunctionName.DISPATCHER,
+            config=config,
+            layer=layer,
+            settings=DispatcherSettings(
+                events_table=name(TableName.EVENTS),
+                shard_count=config.shard_count,
+                subscriptions_table=name(TableName.SUBSCRIPTIONS),
+                delivery_queue_url=self.delivery_queue.queue_url,
+            ),
+            # Reads the tenant's subscriptions, records which ones the event owes, queues one job each.
+            tables=[TableAccess(events, ("UpdateItem",)), TableAccess(subscriptions, ("Query",))],
+            sends_to=[self.delivery_queue],
+            timeout=DISPATCHER_TIMEOUT,
+        )
+        dispatcher.function.add_event_source(
+            event_sources.DynamoEventSource(
+                events,
+                # From the oldest record still in the stream: events stored before a deploy are dispatched too.
+                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                batch_size=STREAM_BATCH_SIZE,
+                report_batch_item_failures=True,
+                bisect_batch_on_error=True,
+                retry_attempts=STREAM_RETRY_ATTEMPTS,
+                on_failure=event_sources.SqsDlq(self.dispatch_failures),
+            )
+        )
+        acknowledge(
+            dispatcher.role.node.find_child("DefaultPolicy"),
+            "AwsSolutions-IAM5",
+            "dynamodb:ListStreams, which the stream's event source mapping needs, has no resource-level permissions",
+            finding="Resource::*",
+        )
+        worker = MicroFunction(
+            self,
+            FunctionName.WORKER,
+            config=config,
+            layer=layer,
+            settings=WorkerSettings(
+                events_table=name(TableName.EVENTS),
+                shard_count=config.shard_count,
+                subscriptions_table=name(TableName.SUBSCRIPTIONS),
+                delivery_queue_url=self.delivery_queue.queue_url,
+                dead_letter_queue_url=self.dead_letter_queue.queue_url,
+                event_ttl_days=config.event_ttl_days,
+            ),
+            # Reads the event and the subscription, records each attempt and settles the event's status;
+            # disables a subscription whose target answered 410 Gone.
+            tables=[
+                TableAccess(events, ("Query", "PutItem", "UpdateItem")),
+                TableAccess(subscriptions, ("GetItem", "UpdateItem")),
+            ],
+            sends_to=[self.dead_letter_queue],
+            timeout=WORKER_TIMEOUT,
+        )
+        worker.function.add_event_source(
+            event_sources.SqsEventSource(
+                self.delivery_queue, batch_size=WORKER_BATCH_SIZE, report_batch_item_failures=True
+            )
+        )
+        return {function.logical_name: function for function in (dispatcher, worker)}

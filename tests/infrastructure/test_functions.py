@@ -1,0 +1,191 @@
+"""Every micro-function: built the same way, settings that validate, and only the grants its work needs."""
+
+from __future__ import annotations
+
+import pytest
+from triggers.metric_names import NAMESPACE
+from triggers.routes import FunctionName
+from triggers.settings import (
+    AckSettings,
+    AuthorizerSettings,
+    DispatcherSettings,
+    FunctionSettings,
+    InboxSettings,
+    IngestSettings,
+    KeysSettings,
+    SubscriptionsSettings,
+    WorkerSettings,
+)
+
+from stacks.layer_bundle import PYTHON_VERSION
+from tests.infrastructure.conftest import Synthesized
+from tests.infrastructure.functions import RETENTION_DAYS, function_of, grants, role_statements
+from tests.infrastructure.templates import as_list
+
+pytestmark = pytest.mark.xdist_group("cdk")
+
+SETTINGS_MODELS: dict[FunctionName, type[FunctionSettings]] = {
+    FunctionName.AUTHORIZER: AuthorizerSettings,
+    FunctionName.HEALTH: FunctionSettings,
+    FunctionName.INGEST: IngestSettings,
+    FunctionName.INBOX: InboxSettings,
+    FunctionName.ACK: AckSettings,
+    FunctionName.KEYS: KeysSettings,
+    FunctionName.SUBSCRIPTIONS: SubscriptionsSettings,
+    FunctionName.DISPATCHER: DispatcherSettings,
+    FunctionName.WORKER: WorkerSettings,
+}
+# DynamoDB actions each function may call, by table, index or stream: nothing more, nothing less.
+EXPECTED_DYNAMODB_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
+    FunctionName.AUTHORIZER: {"api-keys": {"GetItem"}},
+    FunctionName.HEALTH: {},
+    FunctionName.INGEST: {
+        "events": {"PutItem", "BatchWriteItem"},
+        "rate-limits": {"UpdateItem"},
+        "idempotency": {"GetItem", "PutItem", "UpdateItem", "DeleteItem"},
+    },
+    # An event and its delivery attempts are read with one Query.
+    FunctionName.INBOX: {"events": {"Query"}, "events/index/inbox": {"Query"}},
+    FunctionName.ACK: {
+        # Erasing an event deletes its attempt records too: found by Query, deleted in batches.
+        "events": {"UpdateItem", "DeleteItem", "Query", "BatchWriteItem"},
+        "audit": {"PutItem"},
+    },
+    FunctionName.KEYS: {
+        "api-keys": {"PutItem", "UpdateItem"},
+        "api-keys/index/by-tenant": {"Query"},
+        "audit": {"PutItem"},
+    },
+    FunctionName.SUBSCRIPTIONS: {"subscriptions": {"PutItem", "GetItem", "Query", "DeleteItem"}, "audit": {"PutItem"}},
+    FunctionName.DISPATCHER: {
+        "events": {"UpdateItem"},
+        "subscriptions": {"Query"},
+        # What the stream's event source mapping needs; ListStreams has no resource-level permissions.
+        "events.StreamArn": {"DescribeStream", "GetRecords", "GetShardIterator"},
+        "*": {"ListStreams"},
+    },
+    FunctionName.WORKER: {"events": {"Query", "PutItem", "UpdateItem"}, "subscriptions": {"GetItem", "UpdateItem"}},
+}
+SEND = {"SendMessage"}
+EXPECTED_SQS_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
+    FunctionName.DISPATCHER: {"delivery": SEND, "dispatch-failures": SEND | {"GetQueueAttributes", "GetQueueUrl"}},
+    FunctionName.WORKER: {
+        "delivery": {"ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "GetQueueAttributes", "GetQueueUrl"},
+        "delivery-dlq": SEND,
+    },
+}
+WRITE_ACTIONS = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"}
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_function_is_built_the_same_way_as_every_other(synthesized: Synthesized, function: FunctionName) -> None:
+    stack, _, resource = function_of(synthesized, function)
+    properties = resource["Properties"]
+    config = synthesized.config
+
+    assert properties["Runtime"] == f"python{PYTHON_VERSION}"
+    assert properties["Architectures"] == ["arm64"]
+    assert properties["Handler"] == "handler.lambda_handler"
+    assert properties["TracingConfig"] == {"Mode": "Active"}
+    layers = [synthesized.assembly.render(stack, layer) for layer in properties["Layers"]]
+    assert layers == [f"AWS::Lambda::LayerVersion {config.prefix}-common"]
+    log_group = synthesized.assembly.templates[stack]["Resources"][properties["LoggingConfig"]["LogGroup"]["Ref"]]
+    assert log_group["Properties"]["RetentionInDays"] == RETENTION_DAYS[config.log_retention]
+    assert log_group["Properties"]["LogGroupName"] == f"/aws/lambda/{properties['FunctionName']}"
+    variables = properties["Environment"]["Variables"]
+    assert variables["POWERTOOLS_SERVICE_NAME"] == f"triggers-api-{function.value}"
+    assert variables["POWERTOOLS_METRICS_NAMESPACE"] == NAMESPACE
+    assert variables["POWERTOOLS_LOG_LEVEL"] == config.log_level
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_function_environment_validates_against_its_settings_model(
+    synthesized: Synthesized, function: FunctionName
+) -> None:
+    stack, _, resource = function_of(synthesized, function)
+    model = SETTINGS_MODELS[function]
+    settings = {
+        name.lower(): synthesized.assembly.render(stack, value)  # queue URLs are references until deploy
+        for name, value in resource["Properties"]["Environment"]["Variables"].items()
+        if not name.startswith("POWERTOOLS_")
+    }
+
+    assert set(settings) <= set(model.model_fields), "an unknown variable would be ignored"
+    model.model_validate(settings)
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_function_settings_name_resources_that_exist(synthesized: Synthesized, function: FunctionName) -> None:
+    stack, _, resource = function_of(synthesized, function)
+    data = synthesized.assembly
+    tables = {
+        table["Properties"]["TableName"] for table in data.resources(synthesized.data, "AWS::DynamoDB::Table").values()
+    }
+    (secret,) = data.resources(synthesized.data, "AWS::SecretsManager::Secret").values()
+    for name, value in resource["Properties"]["Environment"]["Variables"].items():
+        if name.endswith("_TABLE"):
+            assert value in tables, name
+        elif name == "CURSOR_SECRET_NAME":
+            assert value == secret["Properties"]["Name"]
+        elif name.endswith("_QUEUE_URL"):
+            assert synthesized.assembly.render(stack, value).startswith("AWS::SQS::Queue "), name
+
+
+def test_every_function_has_a_role_of_its_own(synthesized: Synthesized) -> None:
+    roles = [function_of(synthesized, f)[2]["Properties"]["Role"]["Fn::GetAtt"][0] for f in FunctionName]
+    assert len(set(roles)) == len(roles)
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_function_gets_exactly_the_dynamodb_grants_its_work_needs(
+    synthesized: Synthesized, function: FunctionName
+) -> None:
+    assert grants(synthesized, function, "dynamodb") == EXPECTED_DYNAMODB_GRANTS[function]
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_function_gets_exactly_the_queue_grants_its_work_needs(
+    synthesized: Synthesized, function: FunctionName
+) -> None:
+    assert grants(synthesized, function, "sqs") == EXPECTED_SQS_GRANTS.get(function, {})
+
+
+def test_ingest_cannot_delete_or_overwrite_stored_events(synthesized: Synthesized) -> None:
+    assert not grants(synthesized, FunctionName.INGEST, "dynamodb")["events"] & {"DeleteItem", "UpdateItem"}
+
+
+def test_inbox_cannot_write_anything(synthesized: Synthesized) -> None:
+    for actions in grants(synthesized, FunctionName.INBOX, "dynamodb").values():
+        assert not actions & WRITE_ACTIONS
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_function_cannot_use_the_keys_for_its_own_encryption(synthesized: Synthesized, function: FunctionName) -> None:
+    """Key use goes through DynamoDB, SQS or Secrets Manager; only reading needs no named service
+    (CDK's grants for the event sources: the stream and the delivery queue)."""
+    stack, found = role_statements(synthesized, function)
+    for statement in found:
+        actions = {action for action in as_list(statement["Action"]) if action.startswith("kms:")}
+        if not actions:
+            continue
+        via = statement.get("Condition", {}).get("StringEquals", {}).get("kms:ViaService")
+        if via is None:
+            assert actions <= {"kms:Decrypt", "kms:DescribeKey"}
+            continue
+        service = synthesized.assembly.render(stack, via).split(".")[0]
+        assert service in {"dynamodb", "sqs", "secretsmanager"}
+        assert actions <= {"kms:Decrypt", "kms:DescribeKey"} | ({"kms:GenerateDataKey"} if service == "sqs" else set())
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_only_the_inbox_reads_the_cursor_secret(synthesized: Synthesized, function: FunctionName) -> None:
+    secret_grants = grants(synthesized, function, "secretsmanager")
+    expected = {"cursor-signing-key": {"GetSecretValue"}} if function is FunctionName.INBOX else {}
+    assert {name.split(" ")[-1]: actions for name, actions in secret_grants.items()} == expected
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_function_may_write_only_its_own_logs(synthesized: Synthesized, function: FunctionName) -> None:
+    _, _, resource = function_of(synthesized, function)
+    expected = {f"/aws/lambda/{resource['Properties']['FunctionName']}": {"CreateLogStream", "PutLogEvents"}}
+    assert grants(synthesized, function, "logs") == expected
