@@ -40,7 +40,7 @@ PRICES = {
 
 # Memory of the functions on the request path, as stacks/api_stack.py deploys them (arm64; the
 # MicroFunction default is 512 MB). Keep in step with the stack.
-FUNCTION_MEMORY_MB = {"authorizer": 1024, "health": 128, "ingest": 512, "inbox": 512}
+FUNCTION_MEMORY_MB = {"authorizer": 1024, "health": 128, "ingest": 1024, "inbox": 512}
 # Lambda gives a function CPU in proportion to memory: 1,769 MB is one full vCPU. CPU time measured
 # here on one core is stretched by this factor on a smaller function (taken as one vCPU ≈ one core).
 LAMBDA_ONE_VCPU_MB = 1769

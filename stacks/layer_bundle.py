@@ -3,17 +3,24 @@
 pip downloads the pinned aarch64 wheels (no compiler, no emulation) into ``python/``, next to a copy
 of the ``triggers`` package. A finished bundle lives in ``.layer-build/<digest>/`` and is reused by every
 later synth until the lock, the package sources or the build command change.
+
+When a CPython of the runtime's version is on this machine, the bundle also carries its bytecode:
+``/opt`` is read-only in Lambda, so without it every cold start recompiles Powertools, pydantic and the
+layer (measured: +250 to +400 ms per cold start; ``make bench``).
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from aws_cdk import aws_lambda as lambda_
@@ -87,9 +94,36 @@ def pip_install_arguments(target: Path, requirements: list[str]) -> list[str]:
     ]
 
 
-def layer_digest(requirements: list[str], package_dir: Path = PACKAGE_DIR) -> str:
+@cache
+def runtime_interpreter() -> str | None:
+    """A local CPython of the Lambda runtime's version (bytecode is specific to it), if there is one."""
+    pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates = [
+        shutil.which(f"python{PYTHON_VERSION}"),
+        *sorted(glob.glob(f"{pyenv_root}/versions/{PYTHON_VERSION}.*/bin/python{PYTHON_VERSION}")),
+    ]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run(  # noqa: S603 - a local interpreter asked for its version
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == PYTHON_VERSION:
+            return candidate
+    return None
+
+
+def compile_bytecode(interpreter: str, site_packages: Path) -> None:
+    # unchecked-hash: the layer is read-only and never edited, so skip the per-import source check.
+    command = [interpreter, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash"]
+    subprocess.run([*command, str(site_packages)], check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+
+
+def layer_digest(requirements: list[str], package_dir: Path = PACKAGE_DIR, with_bytecode: bool = False) -> str:
     digest = hashlib.sha256()
     digest.update(" ".join(pip_install_arguments(Path("python"), requirements)).encode())
+    digest.update(b"bytecode" if with_bytecode else b"sources only")
     for source in _package_files(package_dir):
         digest.update(source.relative_to(package_dir).as_posix().encode())
         digest.update(source.read_bytes())
@@ -100,7 +134,8 @@ def bundle_common_layer(
     lock_file: Path = LOCK_FILE, package_dir: Path = PACKAGE_DIR, build_root: Path = BUILD_ROOT
 ) -> LayerBundle:
     requirements = pinned_requirements(lock_file.read_text())
-    digest = layer_digest(requirements, package_dir)
+    interpreter = runtime_interpreter()
+    digest = layer_digest(requirements, package_dir, with_bytecode=interpreter is not None)
     bundle = LayerBundle(build_root / digest, digest)
     if bundle.path.is_dir():
         return bundle
@@ -111,6 +146,10 @@ def bundle_common_layer(
         pip = [sys.executable, "-m", "pip", *pip_install_arguments(staging / "python", requirements)]
         subprocess.run(pip, check=True)  # noqa: S603 - no shell, arguments from the lock
         shutil.copytree(package_dir, staging / "python" / package_dir.name, ignore=_NOT_SOURCES)
+        if interpreter is not None:
+            compile_bytecode(interpreter, staging / "python")
+        else:
+            print(f"No Python {PYTHON_VERSION} here: the layer ships without bytecode (slower cold starts).")
         try:
             staging.rename(bundle.path)
         except OSError:

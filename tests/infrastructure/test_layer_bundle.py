@@ -98,6 +98,17 @@ def test_the_layer_package_imports_from_the_bundle_alone(layer_bundle: LayerBund
     assert namespace == "TriggersApi"
 
 
+def test_bundle_carries_bytecode_for_the_runtime_when_this_machine_has_its_python(
+    layer_bundle: LayerBundle,
+) -> None:
+    if bundling.runtime_interpreter() is None:
+        pytest.skip(f"no Python {PYTHON_VERSION} on this machine: the bundle ships sources only")
+    tag = f"cpython-{PYTHON_VERSION.replace('.', '')}"
+    for module in ("triggers/models", "pydantic/main", "aws_lambda_powertools/logging/logger"):
+        package, name = module.rsplit("/", 1)
+        assert (layer_bundle.site_packages / package / "__pycache__" / f"{name}.{tag}.pyc").is_file(), module
+
+
 def test_a_built_bundle_is_reused_without_running_pip(
     layer_bundle: LayerBundle, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import heapq
 import json
+import math
 import random
 import time
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -49,6 +51,8 @@ _BATCH_WRITE_LIMIT = 25
 _BATCH_WRITE_ATTEMPTS = 6
 # Sort-key bounds: ids are 36 lowercase hex-and-dash characters, so "0" sorts before all and "~" after.
 _BEFORE_ALL_IDS = "0"
+# Each shard first reads its even share of a page plus this margin, which covers the usual skew.
+_SHARE_SLACK = 1.5
 _AFTER_ALL_IDS = "~"
 
 
@@ -67,6 +71,34 @@ def is_event_item(sort_key: str) -> bool:
 
 
 ATTEMPT_SEPARATOR = "#attempt#"
+
+
+class _ShardReader:
+    """One shard's inbox items in id order, read a page at a time as the merge consumes them."""
+
+    def __init__(self, client: DynamoDBClient, request: QueryInputTypeDef) -> None:
+        self._client = client
+        self._request = request
+        self._items: deque[Item] = deque()
+        self._exhausted = False
+
+    def fill(self) -> None:
+        """Reads pages until one yields items (a filter can empty a page) or the shard is exhausted."""
+        while not self._items and not self._exhausted:
+            with storage_errors():
+                response = self._client.query(**self._request)
+            self._items.extend(response.get("Items", []))
+            if "LastEvaluatedKey" in response:
+                self._request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            else:
+                self._exhausted = True
+
+    def head_id(self) -> str | None:
+        self.fill()
+        return str(self._items[0]["sk"]["S"]) if self._items else None
+
+    def take(self) -> Item:
+        return self._items.popleft()
 
 
 @dataclass(frozen=True)
@@ -274,10 +306,12 @@ class EventStore:
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def page(self, tenant_id: str, query: InboxQuery, after: str | None) -> InboxSlice:
-        """Oldest-first page across all shards: each shard is queried in parallel, then merged by id.
+        """Oldest-first page across all shards, merged by id.
 
         Ids are globally time-ordered, so "everything after the last id returned" is one consistent
-        position in every shard: pages never skip or repeat an event.
+        position in every shard: pages never skip or repeat an event. Each shard first reads its
+        expected share of the page (all shards in parallel); a shard that runs dry while it still has
+        items is read further, so a skewed shard costs a round trip, never a wrong page.
         """
         low = lowest_id_at(query.since) if query.since else _BEFORE_ALL_IDS
         if after is not None:
@@ -285,18 +319,26 @@ class EventStore:
             low = max(low, after + " ")
         high = highest_id_at(query.until) if query.until else _AFTER_ALL_IDS
         wanted = query.limit + 1  # one extra tells whether another page exists
-
-        def shard_items(shard: int) -> list[Item]:
-            return self._query_shard(tenant_id, shard, query, low, high, wanted)
-
-        per_shard = list(self._pool.map(shard_items, range(self._shard_count)))
-        merged = list(heapq.merge(*per_shard, key=lambda item: item["sk"]["S"]))[:wanted]
+        share = min(wanted, math.ceil(wanted * _SHARE_SLACK / self._shard_count) + 1)
+        shards = [
+            _ShardReader(self._client, self._inbox_query(tenant_id, shard, query, low, high, share))
+            for shard in range(self._shard_count)
+        ]
+        list(self._pool.map(_ShardReader.fill, shards))
+        heads = [(reader.head_id(), index) for index, reader in enumerate(shards) if reader.head_id()]
+        heapq.heapify(heads)
+        merged: list[Item] = []
+        while heads and len(merged) < wanted:
+            _, index = heapq.heappop(heads)
+            merged.append(shards[index].take())
+            if next_id := shards[index].head_id():
+                heapq.heappush(heads, (next_id, index))
         events = [self.event_from_item(item) for item in merged[: query.limit]]
         return InboxSlice(events=events, has_more=len(merged) > query.limit)
 
-    def _query_shard(
-        self, tenant_id: str, shard: int, query: InboxQuery, low: str, high: str, wanted: int
-    ) -> list[Item]:
+    def _inbox_query(
+        self, tenant_id: str, shard: int, query: InboxQuery, low: str, high: str, page_size: int
+    ) -> QueryInputTypeDef:
         request: QueryInputTypeDef = {
             "TableName": self._table,
             "IndexName": INBOX_INDEX.name,
@@ -307,7 +349,7 @@ class EventStore:
                 ":high": {"S": high},
             },
             "ScanIndexForward": True,
-            "Limit": wanted,
+            "Limit": page_size,
         }
         filters = []
         if query.event_type is not None:
@@ -319,15 +361,7 @@ class EventStore:
             request["ExpressionAttributeNames"] = {"#source": "source"}
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
-        items: list[Item] = []
-        while True:
-            with storage_errors():
-                response = self._client.query(**request)
-            items.extend(response.get("Items", []))
-            last_key = response.get("LastEvaluatedKey")
-            if len(items) >= wanted or not last_key:
-                return items[:wanted]
-            request["ExclusiveStartKey"] = last_key
+        return request
 
     @cached_property
     def _pool(self) -> ThreadPoolExecutor:
