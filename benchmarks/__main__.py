@@ -19,7 +19,7 @@ from typing import Any
 from benchmarks import fixtures
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-SECTIONS = ("cold_start", "warm_latency", "aws_calls", "cost")
+SECTIONS = ("cold_start", "warm_latency", "aws_calls", "cost", "delivery")
 # The cost model prices the counted calls at the measured CPU cost per request.
 NEEDS = {"cost": ("warm_latency", "aws_calls")}
 
@@ -38,6 +38,10 @@ def _runner(section: str, quick: bool) -> Callable[[dict[str, Any]], Any]:
         from benchmarks import aws_calls
 
         return lambda _: aws_calls.run(quick)
+    if section == "delivery":
+        from benchmarks import delivery
+
+        return lambda _: delivery.run(quick)
     from benchmarks import cost
 
     return cost.run
@@ -89,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks import budgets
 
     results["budgets"] = budgets.evaluate(results)
-    print(budgets.render(results["budgets"]))
+    if results["budgets"]:  # none when only sections without a budget ran, e.g. --only delivery
+        print(budgets.render(results["budgets"]))
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
     seconds = results["meta"]["section_seconds"]

@@ -14,7 +14,7 @@ def table(
 ) -> str:
     """The first ``text_columns`` columns are left-aligned (labels); the rest right-aligned (figures)."""
     cells = [[str(cell) for cell in row] for row in rows]
-    widths = [max(len(str(header)), *(len(row[i]) for row in cells)) for i, header in enumerate(headers)]
+    widths = [max([len(str(header)), *(len(row[i]) for row in cells)]) for i, header in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
         parts = [

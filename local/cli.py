@@ -1,26 +1,38 @@
-"""``triggers``: runs the local stack, and issues API keys while it runs.
+"""``triggers``: runs the local stack, issues API keys and redrives dead letters while it runs, and
+receives webhooks.
 
     triggers run                                   # start everything; Ctrl-C stops it
     triggers keys create --tenant acme [--scopes events:write,events:read] [--name ...]
+    triggers dlq redrive [--max N]                 # dead-lettered deliveries back to the delivery queue
+    triggers receive --port 9000 [--secret whsec_...] [--fail 500 [--fail-times 3]]
 
-``TRIGGERS_PORT`` (default 8080) picks the API port for both; ``TRIGGERS_AWS_PORT`` the emulated AWS port.
+``TRIGGERS_PORT`` (default 8080) picks the API port for the stack's commands; ``TRIGGERS_AWS_PORT`` the
+emulated AWS port.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import logging
 import re
 import signal
 import sys
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import boto3
 from pydantic import ValidationError
 from triggers.auth.apikeys import Scope
+from triggers.delivery.signing import SECRET_PREFIX
 from triggers.errors import StorageUnavailable
+from triggers.storage.dynamo import CLIENT_CONFIG
 
+from local.dead_letters import redrive
+from local.receiver import Delivery, FailurePlan, WebhookReceiver
 from local.stack import (
     DEFAULT_API_PORT,
     DEMO_TENANT,
@@ -54,10 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(_: argparse.Namespace) -> int:
     config = _config()
     _configure_logging()
-    # Ctrl-C, kill and process managers all stop the stack cleanly. SIGINT is set explicitly too:
-    # a shell that starts a command in the background makes it ignore SIGINT.
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, signal.default_int_handler)
+    _stop_on_signals()
     try:
         with running_stack(config) as stack:
             print(banner(stack), flush=True)
@@ -66,26 +75,93 @@ def run(_: argparse.Namespace) -> int:
         pass
     except PortInUse as error:
         raise CliError(str(error)) from error
+    except ValidationError as error:  # a function setting from the environment, e.g. RETRY_DELAYS_SECONDS
+        raise CliError(str(error)) from error
     print("Local stack stopped.", flush=True)
     return 0
 
 
 def create_key(args: argparse.Namespace) -> int:
-    port = _config().api_port
-    state = StackState.load(port)
-    if state is None:
-        raise CliError(f"no local stack is running on port {port}; start one with `make run`")
-    use_aws_emulator(state.aws_endpoint)
+    state = _running_stack()
     try:
-        created = issue_key(state, args.tenant, args.scopes, args.name or f"{args.tenant} key")
-    except StorageUnavailable as error:
-        raise CliError(f"cannot reach the local stack on port {port}; is `triggers run` still running?") from error
+        with _reaching(state):
+            created = issue_key(state, args.tenant, args.scopes, args.name or f"{args.tenant} key")
     except ValidationError as error:
         raise CliError(str(error)) from error
     # The key alone on stdout, so `KEY=$(triggers keys create --tenant acme)` works.
     print(created.key, flush=True)
     print(f"Key {created.key_id} for tenant {created.tenant_id!r}: {', '.join(created.scopes)}", file=sys.stderr)
     return 0
+
+
+def redrive_dead_letters(args: argparse.Namespace) -> int:
+    state = _running_stack()
+    with _reaching(state):
+        # The functions' client settings: bounded timeouts, so a dead stack fails fast.
+        sqs = boto3.client("sqs", config=CLIENT_CONFIG)
+        result = redrive(sqs, state.dead_letter_queue_url, state.delivery_queue_url, args.max)
+    print(f"Moved {result.moved} dead-lettered job(s) back to the delivery queue.", flush=True)
+    if result.refused:
+        print(f"{result.refused} job(s) were refused and stay in the DLQ; run the command again.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def receive(args: argparse.Namespace) -> int:
+    if args.fail_times and not args.fail:
+        raise CliError("--fail-times needs --fail STATUS")
+    _stop_on_signals()
+    failure = FailurePlan(args.fail, args.fail_times) if args.fail else None
+    try:
+        receiver = WebhookReceiver(args.port, args.secret, failure, on_delivery=_print_delivery)
+    except OSError as error:
+        raise CliError(f"cannot listen on port {args.port}: {error.strerror}") from error
+    receiver.start()
+    with suppress(KeyboardInterrupt):
+        print(f"Receiving webhooks on {receiver.url('/')} (any path); {_answers(failure)}.")
+        print("Checking signatures with the given secret." if args.secret else "Add --secret to check signatures.")
+        print("Press Ctrl-C to stop.", flush=True)
+        threading.Event().wait()  # until a signal raises KeyboardInterrupt
+    receiver.stop()
+    return 0
+
+
+def _print_delivery(delivery: Delivery) -> None:
+    print(delivery.summary(), flush=True)
+
+
+def _answers(failure: FailurePlan | None) -> str:
+    if failure is None:
+        return "answering 200"
+    if failure.times is None:
+        return f"answering {failure.status} to every request"
+    return f"answering {failure.status} to the first {failure.times} request(s), then 200"
+
+
+def _stop_on_signals() -> None:
+    # Ctrl-C, kill and process managers all stop cleanly. SIGINT is set explicitly too: a shell that
+    # starts a command in the background makes it ignore SIGINT.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, signal.default_int_handler)
+
+
+def _running_stack() -> StackState:
+    """The running stack's state, with this process's AWS clients pointed at its emulator."""
+    port = _config().api_port
+    state = StackState.load(port)
+    if state is None:
+        raise CliError(f"no local stack is running on port {port}; start one with `make run`")
+    use_aws_emulator(state.aws_endpoint)
+    return state
+
+
+@contextmanager
+def _reaching(state: StackState) -> Iterator[None]:
+    try:
+        yield
+    except StorageUnavailable as error:
+        message = f"cannot reach the local stack on port {state.api_port}; is `triggers run` still running?"
+        raise CliError(message) from error
 
 
 def banner(stack: RunningStack) -> str:
@@ -105,6 +181,7 @@ Try it:
   curl -s "{base}/v1/inbox?limit=10" {auth}
   curl -s -X POST {base}/v1/events/<event_id>/ack {auth}
   {port_prefix}{_own_command()} keys create --tenant acme
+  {_own_command()} receive --port 9000     # another shell: a webhook receiver to subscribe
 
 Press Ctrl-C to stop.
 """
@@ -152,6 +229,36 @@ def _scopes(value: str) -> list[Scope]:
         raise argparse.ArgumentTypeError(f"scopes are a comma-separated list of: {valid}") from None
 
 
+def _secret(value: str) -> str:
+    # Strict: standardwebhooks' own decoder skips characters that are not base64, so a mistyped
+    # secret would load and then fail every signature.
+    try:
+        key = base64.b64decode(value.removeprefix(SECRET_PREFIX), validate=True)
+    except ValueError:
+        key = b""
+    if not value.startswith(SECRET_PREFIX) or not key:
+        raise argparse.ArgumentTypeError("use the subscription's signing secret: whsec_ followed by base64")
+    return value
+
+
+def _failure_status(value: str) -> int:
+    if not value.isdigit() or not 300 <= int(value) <= 599:
+        raise argparse.ArgumentTypeError("use an HTTP status from 300 to 599, e.g. 500, 410 or 429")
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError("use a port number from 0 (any free port) to 65535")
+    return int(value)
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError("use a whole number of at least 1")
+    return int(value)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="triggers", description="The Triggers API local stack.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -171,4 +278,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--name", help="a label shown in key lists (default: '<tenant> key')")
     create.set_defaults(command=create_key)
+
+    dlq = commands.add_parser("dlq", help="the running local stack's dead-letter queue")
+    dlq_commands = dlq.add_subparsers(required=True, metavar="COMMAND")
+    redrive_parser = dlq_commands.add_parser("redrive", help="move dead-lettered jobs back to the delivery queue")
+    redrive_parser.add_argument("--max", type=_positive, help="move at most this many jobs (default: all)")
+    redrive_parser.set_defaults(command=redrive_dead_letters)
+
+    receive_parser = commands.add_parser("receive", help="a webhook receiver on 127.0.0.1 that prints deliveries")
+    receive_parser.add_argument("--port", type=_port, default=9000, help="the port to listen on (default: 9000)")
+    receive_parser.add_argument(
+        "--secret", type=_secret, help="the subscription's whsec_ secret, to check signatures (never printed)"
+    )
+    receive_parser.add_argument("--fail", type=_failure_status, metavar="STATUS", help="answer STATUS instead of 200")
+    receive_parser.add_argument(
+        "--fail-times", type=_positive, metavar="K", help="answer --fail STATUS to the first K requests only"
+    )
+    receive_parser.set_defaults(command=receive)
     return parser

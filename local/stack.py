@@ -1,11 +1,11 @@
 """The embedded local stack: AWS emulated by moto, the functions' environment, and the HTTP API.
 
 Everything runs in one process. boto3 reaches moto through ``AWS_ENDPOINT_URL``, so the layer and
-the handlers run unchanged. Background services start in order and stop in reverse; the
-event-source pollers will join them the same way, between AWS and the API server.
+the handlers run unchanged. Background services start in order and stop in reverse: AWS, then the
+event-source pollers that feed the dispatcher and the worker, then the API server.
 
 A small state file (per API port, in the temp directory, never holding a key) tells
-``triggers keys create`` where the running stack's AWS endpoint is.
+``triggers keys create`` and ``triggers dlq redrive`` where the running stack's AWS resources are.
 """
 
 from __future__ import annotations
@@ -19,20 +19,25 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import boto3
 from moto.server import ThreadedMotoServer
 from triggers.auth.apikeys import Scope
+from triggers.delivery.schedule import RetrySchedule
 from triggers.metric_names import NAMESPACE
 from triggers.models import ApiKeyCreated, KeyCreateIn
-from triggers.settings import KeysSettings, load_settings
+from triggers.routes import FunctionName
+from triggers.settings import KeysSettings, WorkerSettings, load_settings
 from triggers.storage.audit import AuditLog
-from triggers.storage.dynamo import dynamodb_client
+from triggers.storage.dynamo import CLIENT_CONFIG, dynamodb_client
 from triggers.storage.keys import KeyStore
 from triggers.tables import TableName, physical_name
 
-from local.aws import create_cursor_secret, create_tables
+from local.aws import create_cursor_secret, create_queues, create_tables
+
+if TYPE_CHECKING:
+    from local.lambdas import FunctionRegistry
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -51,7 +56,14 @@ LOCAL_FUNCTION_DEFAULTS = {
     "SHARD_COUNT": "4",
     # Local keys guard nothing; cheap hashing keeps key creation instant.
     "BCRYPT_ROUNDS": "4",
+    # A failing receiver reaches the DLQ in seconds instead of the deployed schedule's day and a half.
+    "RETRY_DELAYS_SECONDS": "1,2,4",
+    # Local receivers listen on http://127.0.0.1; deployed stacks accept only public https targets.
+    "ALLOW_HTTP_TARGETS": "true",
+    "ALLOW_LOOPBACK_TARGETS": "true",
 }
+# A delivery whose invocation crashed comes back this soon; each retry sets its own visibility timeout.
+LOCAL_VISIBILITY_TIMEOUT_SECONDS = 5
 
 
 class BackgroundService(Protocol):
@@ -112,6 +124,8 @@ class StackState:
     aws_endpoint: str
     prefix: str
     bcrypt_rounds: int
+    delivery_queue_url: str
+    dead_letter_queue_url: str
     pid: int
 
     @staticmethod
@@ -121,7 +135,12 @@ class StackState:
     @classmethod
     def load(cls, api_port: int) -> StackState | None:
         path = cls.path_for(api_port)
-        return cls(**json.loads(path.read_text())) if path.exists() else None
+        if not path.exists():
+            return None
+        try:
+            return cls(**json.loads(path.read_text()))
+        except TypeError:  # written by an older version of the stack, which lacks a field this one needs
+            return None
 
     def save(self) -> None:
         self.path_for(self.api_port).write_text(json.dumps(asdict(self), indent=2))
@@ -176,20 +195,54 @@ def use_aws_emulator(endpoint: str) -> None:
     )
 
 
-def configure_functions(resources: dict[str, str]) -> None:
-    """The environment the CDK stacks give the functions: resource names plus local defaults."""
+def configure_functions() -> None:
+    """The settings the CDK stacks give the functions, besides resource names, with local defaults."""
     for name, value in LOCAL_FUNCTION_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    os.environ.update(resources)
     os.environ["POWERTOOLS_METRICS_NAMESPACE"] = NAMESPACE
     os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"  # no X-Ray daemon to send segments to
 
 
-def provision(prefix: str) -> dict[str, str]:
-    """Creates the tables and the cursor secret; returns the environment variables naming them."""
-    resources = create_tables(dynamodb_client(), prefix)
-    resources.update(create_cursor_secret(boto3.client("secretsmanager"), prefix))
-    return resources
+def provision(prefix: str) -> None:
+    """Creates the tables, the cursor secret and the delivery queues, and names them in the functions' environment."""
+    os.environ.update(create_tables(dynamodb_client(), prefix))
+    os.environ.update(create_cursor_secret(boto3.client("secretsmanager"), prefix))
+    queues = create_queues(boto3.client("sqs"), prefix, _worker_retry_schedule(), LOCAL_VISIBILITY_TIMEOUT_SECONDS)
+    os.environ.update(queues)
+
+
+def _worker_retry_schedule() -> RetrySchedule:
+    """The schedule the worker will run with, read and checked by its own settings model.
+
+    The delivery queue's redrive policy depends on it, so it is read before the queues exist: their
+    URLs are the only settings still missing, and the schedule does not depend on them.
+    """
+    environment = {name.lower(): value for name, value in os.environ.items()}
+    queues_to_come = dict.fromkeys(("delivery_queue_url", "dead_letter_queue_url"), "")
+    return RetrySchedule(WorkerSettings.model_validate(environment | queues_to_come).retry_delays)
+
+
+def delivery_pollers(functions: FunctionRegistry) -> list[BackgroundService]:
+    """Lambda's event source mappings: the events table's stream → dispatcher, the delivery queue → worker.
+
+    They invoke through the API's registry, so no invocation ever overlaps another (see FunctionRegistry).
+    """
+    # Imported late, like the emulator: the pollers log with the functions' logger.
+    from local.pollers import QueuePoller, StreamPoller
+
+    stream_arn = dynamodb_client().describe_table(TableName=os.environ["EVENTS_TABLE"])["Table"]["LatestStreamArn"]
+    return [
+        StreamPoller(
+            boto3.client("dynamodbstreams", config=CLIENT_CONFIG),
+            stream_arn,
+            lambda event: functions.invoke(FunctionName.DISPATCHER, event),
+        ),
+        QueuePoller(
+            boto3.client("sqs", config=CLIENT_CONFIG),
+            os.environ["DELIVERY_QUEUE_URL"],
+            lambda event: functions.invoke(FunctionName.WORKER, event),
+        ),
+    ]
 
 
 def issue_key(state: StackState, tenant: str, scopes: list[Scope], name: str) -> ApiKeyCreated:
@@ -211,7 +264,8 @@ def running_stack(config: StackConfig) -> Iterator[RunningStack]:
     with ExitStack() as services:
         aws = _start(services, AwsEmulator(config.aws_port))
         use_aws_emulator(aws.endpoint)
-        configure_functions(provision(PREFIX))
+        configure_functions()
+        provision(PREFIX)
 
         # Function code reads its environment when imported, as in Lambda; the emulator shares the
         # functions' observability singletons, so it is imported only once the environment is set.
@@ -219,13 +273,18 @@ def running_stack(config: StackConfig) -> Iterator[RunningStack]:
         from local.lambdas import FunctionRegistry
         from local.server import ApiServer
 
-        api = _start(services, ApiServer(HttpApiEmulator(FunctionRegistry()), HOST, config.api_port))
+        functions = FunctionRegistry()
+        for poller in delivery_pollers(functions):
+            _start(services, poller)
+        api = _start(services, ApiServer(HttpApiEmulator(functions), HOST, config.api_port))
         state = StackState(
             api_port=api.port,
             base_url=api.base_url,
             aws_endpoint=aws.endpoint,
             prefix=PREFIX,
             bcrypt_rounds=load_settings(KeysSettings).bcrypt_rounds,
+            delivery_queue_url=os.environ["DELIVERY_QUEUE_URL"],
+            dead_letter_queue_url=os.environ["DEAD_LETTER_QUEUE_URL"],
             pid=os.getpid(),
         )
         demo_key = issue_key(state, DEMO_TENANT, list(Scope), "local demo key").key

@@ -3,8 +3,9 @@
 Each xdist worker that runs e2e tests starts one stack; the tests share the ``e2e`` xdist group so
 that ``--dist loadgroup`` gives them a single worker. The stack runs with
 ``AUTH_CACHE_TTL_SECONDS=0`` so a revoked key is refused on the very next request (the deployed
-default caches decisions for 60 s), and with ``POWERTOOLS_LOG_LEVEL=DEBUG`` so the no-secrets-in-logs
-test sees everything the functions can log.
+default caches decisions for 60 s), with ``POWERTOOLS_LOG_LEVEL=DEBUG`` so the no-secrets-in-logs
+tests see everything the functions can log, and with ``RETRY_DELAYS_SECONDS=1,1`` so a failing
+webhook reaches the dead-letter queue after three attempts in about two seconds.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def _stack_environment() -> dict[str, str]:
         "TRIGGERS_AWS_PORT": "0",
         "AUTH_CACHE_TTL_SECONDS": "0",
         "POWERTOOLS_LOG_LEVEL": "DEBUG",
+        "RETRY_DELAYS_SECONDS": "1,1",
     }
 
 

@@ -112,6 +112,7 @@ def test_exhausted_retries_dead_letter_the_job_and_fail_the_event_then_replay_de
     failed = api.get("/v1/inbox", query="status=failed").json()["events"]
     assert [event["event_id"] for event in failed] == [event_id]
     assert failed[0]["delivery"]["failed_subscriptions"] == [subscription["subscription_id"]]
+    assert failed[0]["delivery"]["attempts"] is None  # listings do not read attempt records
 
     receiver.default = (200, {})
     replayed = api.post(f"/v1/events/{event_id}/replay")

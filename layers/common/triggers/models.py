@@ -121,13 +121,14 @@ class DeliveryAttempt(BaseModel):
 
 
 class DeliverySummary(BaseModel):
-    attempts: int = 0
+    # Attempt records are read by GET /v1/events/{id}; inbox listings leave attempts and history null.
+    attempts: int | None = 0
     last_attempt_at: str | None = None
     last_status_code: int | None = None
     last_error: str | None = None
     pending_subscriptions: list[str] = Field(default_factory=list)
     failed_subscriptions: list[str] = Field(default_factory=list)
-    history: list[DeliveryAttempt] = Field(default_factory=list)
+    history: list[DeliveryAttempt] | None = Field(default_factory=list)
 
 
 class Event(EventSummary):

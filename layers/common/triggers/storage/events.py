@@ -371,10 +371,11 @@ class EventStore:
     # ----- mapping ----------------------------------------------------------------------------
     @staticmethod
     def event_from_item(item: Item, attempts: list[Item] | None = None) -> Event:
-        history = [attempt_from_item(attempt) for attempt in attempts or []]
+        """``attempts=None``: the attempt records were not read (inbox listings), so none are reported."""
+        history = None if attempts is None else [attempt_from_item(attempt) for attempt in attempts]
         last = history[-1] if history else None
         delivery = DeliverySummary(
-            attempts=len(history),
+            attempts=None if history is None else len(history),
             last_attempt_at=last.at if last else None,
             last_status_code=last.status_code if last else None,
             last_error=last.error if last else None,

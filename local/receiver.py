@@ -1,0 +1,164 @@
+"""A webhook endpoint on 127.0.0.1 for trying deliveries locally (``triggers receive``).
+
+It records every delivery, checks its Standard Webhooks signature when given the subscription's
+secret, and answers 200, or a chosen failure status for the first few deliveries so retries,
+Retry-After, 410 Gone and the dead-letter queue can be watched. The worker sends the same
+``webhook-id`` on every attempt at one job, so the receiver numbers attempts by counting repeats.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from standardwebhooks import Webhook, WebhookVerificationError
+
+HOST = "127.0.0.1"
+# What a failing receiver asks for with 429 or 503, the statuses whose Retry-After the worker honours.
+RETRY_AFTER_SECONDS = 2
+_RETRY_AFTER_STATUSES = frozenset({429, 503})
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One webhook request as the receiver saw it."""
+
+    path: str
+    headers: Mapping[str, str]  # names lower-cased
+    body: bytes
+    attempt: int  # how many requests with this webhook-id the receiver has seen, this one included
+    signature_error: str | None  # why verification failed; None when it passed or there was no secret
+    verified: bool  # the signature was checked with the secret, and matched
+    status: int  # what the receiver answered
+    arrived: float  # time.monotonic() when the request was read
+
+    @property
+    def webhook_id(self) -> str:
+        return self.headers.get("webhook-id", "")
+
+    @property
+    def event(self) -> dict[str, Any]:
+        """The delivered event, or {} when the body is not a JSON object."""
+        try:
+            body = json.loads(self.body)
+        except ValueError:
+            return {}
+        return body if isinstance(body, dict) else {}
+
+    def summary(self) -> str:
+        """One line for a terminal; the secret and the payload stay out of it."""
+        event = self.event
+        if self.verified:
+            signature = "signature verified"
+        elif self.signature_error:
+            signature = f"signature INVALID ({self.signature_error})"
+        else:
+            signature = "signature not checked (no --secret)"
+        return (
+            f"{time.strftime('%H:%M:%S')} POST {self.path} -> {self.status}  {event.get('event_type', '?')}"
+            f"  event {event.get('event_id', '?')}  webhook-id {self.webhook_id or '?'}"
+            f"  attempt {self.attempt}  {signature}"
+        )
+
+
+@dataclass(frozen=True)
+class FailurePlan:
+    """Answer ``status`` to the first ``times`` deliveries (every one when ``times`` is None), then 200."""
+
+    status: int
+    times: int | None = None
+
+    def answer(self, request_number: int) -> int:
+        """The status for the receiver's ``request_number``-th request (1-based)."""
+        return self.status if self.times is None or request_number <= self.times else 200
+
+
+class WebhookReceiver:
+    """A threaded HTTP server; binds its port on construction (0: any free port)."""
+
+    def __init__(
+        self,
+        port: int = 0,
+        secret: str | None = None,
+        failure: FailurePlan | None = None,
+        on_delivery: Callable[[Delivery], None] = lambda _: None,
+    ) -> None:
+        self._webhook = Webhook(secret) if secret else None
+        self._failure = failure
+        self._on_delivery = on_delivery
+        self._lock = threading.Lock()
+        self._requests = 0
+        self._seen: Counter[str] = Counter()
+        self.deliveries: list[Delivery] = []
+        self._server = ThreadingHTTPServer((HOST, port), _handler_for(self))
+        self._thread = threading.Thread(target=self._serve, name="webhook-receiver", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def url(self, path: str = "/hooks") -> str:
+        return f"http://{HOST}:{self.port}{path}"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join()
+        self._server.server_close()
+
+    def _serve(self) -> None:
+        # A short poll interval makes stop() take a tenth of a second instead of half of one.
+        self._server.serve_forever(poll_interval=0.1)
+
+    def receive(self, path: str, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str]]:
+        """Records one request and returns the status and headers to answer with."""
+        arrived = time.monotonic()
+        verified, error = self._verify(headers, body)
+        webhook_id = headers.get("webhook-id", "")
+        with self._lock:
+            self._requests += 1
+            status = self._failure.answer(self._requests) if self._failure else 200
+            self._seen[webhook_id] += 1
+            delivery = Delivery(path, headers, body, self._seen[webhook_id], error, verified, status, arrived)
+            self.deliveries.append(delivery)
+        self._on_delivery(delivery)
+        reply_headers = {"retry-after": str(RETRY_AFTER_SECONDS)} if status in _RETRY_AFTER_STATUSES else {}
+        return status, reply_headers
+
+    def _verify(self, headers: Mapping[str, str], body: bytes) -> tuple[bool, str | None]:
+        if self._webhook is None:
+            return False, None
+        try:
+            self._webhook.verify(body, dict(headers))
+        except (WebhookVerificationError, ValueError) as error:  # a body or header that is not even well-formed
+            return False, str(error) or type(error).__name__
+        return True, None
+
+
+def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
+    class WebhookRequestHandler(BaseHTTPRequestHandler):
+        # Keep-alive, as real receivers do: the worker reuses its connections between deliveries.
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            status, reply_headers = receiver.receive(self.path, headers, body)
+            self.send_response(status)
+            for name, value in reply_headers.items():
+                self.send_header(name, value)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # each delivery is reported once, through on_delivery
+
+    return WebhookRequestHandler
