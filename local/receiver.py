@@ -19,6 +19,8 @@ from typing import Any
 
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from local.serving import ServerThread
+
 HOST = "127.0.0.1"
 # What a failing receiver asks for with 429 or 503, the statuses whose Retry-After the worker honours.
 RETRY_AFTER_SECONDS = 2
@@ -97,7 +99,7 @@ class WebhookReceiver:
         self._seen: Counter[str] = Counter()
         self.deliveries: list[Delivery] = []
         self._server = ThreadingHTTPServer((HOST, port), _handler_for(self))
-        self._thread = threading.Thread(target=self._serve, name="webhook-receiver", daemon=True)
+        self._serving = ServerThread(self._server, "webhook-receiver")
 
     @property
     def port(self) -> int:
@@ -107,16 +109,10 @@ class WebhookReceiver:
         return f"http://{HOST}:{self.port}{path}"
 
     def start(self) -> None:
-        self._thread.start()
+        self._serving.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join()
-        self._server.server_close()
-
-    def _serve(self) -> None:
-        # A short poll interval makes stop() take a tenth of a second instead of half of one.
-        self._server.serve_forever(poll_interval=0.1)
+        self._serving.stop()
 
     def receive(self, path: str, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str]]:
         """Records one request and returns the status and headers to answer with."""

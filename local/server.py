@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from importlib import resources
-from threading import Thread
 from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -19,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 from local.gateway_events import HttpRequest
 from local.http_api import HttpApiEmulator, HttpResponse
 from local.openapi import TITLE, openapi_json
+from local.serving import ServerThread
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -79,7 +79,7 @@ class ApiServer:
     def __init__(self, gateway: HttpApiEmulator, host: str, port: int) -> None:
         self._gateway = gateway
         self._server = make_server(host, port, self._wsgi, threaded=True, request_handler=_AccessLogHandler)
-        self._thread = Thread(target=self._server.serve_forever, name="api-server", daemon=True)
+        self._serving = ServerThread(self._server, "api-server")
 
     @property
     def port(self) -> int:
@@ -90,12 +90,10 @@ class ApiServer:
         return f"http://{self._server.host}:{self.port}"
 
     def start(self) -> None:
-        self._thread.start()
+        self._serving.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join()
-        self._server.server_close()
+        self._serving.stop()
 
     def _wsgi(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)

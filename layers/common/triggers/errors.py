@@ -79,8 +79,3 @@ class StorageUnavailable(DomainError):
 
     code = "SERVICE_UNAVAILABLE"
     default_message = "Storage is temporarily unavailable, retry later"
-
-
-class Conflict(DomainError):
-    code = "CONFLICT"
-    default_message = "The resource changed concurrently"

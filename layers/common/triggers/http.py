@@ -19,7 +19,6 @@ from pydantic import BaseModel
 
 from triggers.auth.authorizer import Principal
 from triggers.errors import (
-    Conflict,
     DomainError,
     IdempotencyKeyReused,
     InvalidCursor,
@@ -48,7 +47,6 @@ ERROR_STATUS: dict[type[DomainError], HTTPStatus] = {
     MissingScope: HTTPStatus.FORBIDDEN,
     NotFound: HTTPStatus.NOT_FOUND,
     RequestInFlight: HTTPStatus.CONFLICT,
-    Conflict: HTTPStatus.CONFLICT,
     PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     UnsupportedMediaType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
     IdempotencyKeyReused: HTTPStatus.UNPROCESSABLE_ENTITY,

@@ -24,7 +24,6 @@ _KEY_ID_LEN = 12
 _SECRET_LEN = 32
 _CHECKSUM_LEN = 6
 _KEY_PATTERN = re.compile(rf"^{PREFIX}([0-9a-z]{{{_KEY_ID_LEN}}})_([0-9A-Za-z]{{{_SECRET_LEN + _CHECKSUM_LEN}}})$")
-KEY_ID_PATTERN = rf"^[0-9a-z]{{{_KEY_ID_LEN}}}$"
 
 
 class Scope(StrEnum):

@@ -111,10 +111,6 @@ class KeyAuthorizer:
             return APIGatewayAuthorizerResponseV2(authorize=False).asdict()
         return APIGatewayAuthorizerResponseV2(authorize=True, context=principal.to_context()).asdict()
 
-    def is_cached(self, plaintext: str) -> bool:
-        cached = self._decisions.get(hashlib.sha256(plaintext.encode()).digest())
-        return cached is not None and cached.valid_until > self._clock()
-
     def _decide(self, plaintext: str, digest: bytes) -> tuple[Principal | None, str]:
         """The principal, or None and why not."""
         parsed = parse_key(plaintext)
