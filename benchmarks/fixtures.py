@@ -167,13 +167,12 @@ def lambda_context(function: str) -> LocalContext:
 def issue_key(tenant: str, rate_limit_per_second: int | None = None) -> str:
     """A key with every scope, stored the way `POST /v1/keys` stores it (bcrypt at production rounds)."""
     from triggers.auth.apikeys import Scope
-    from triggers.models import KeyCreateIn
     from triggers.storage.dynamo import dynamodb_client
-    from triggers.storage.keys import KeyStore
+    from triggers.storage.keys import KeyStore, KeyTerms
 
     store = KeyStore(dynamodb_client(), os.environ["API_KEYS_TABLE"])
-    request = KeyCreateIn(name=f"{tenant} bench key", scopes=list(Scope), rate_limit_per_second=rate_limit_per_second)
-    return store.create(tenant, request, PRODUCTION_BCRYPT_ROUNDS).key
+    terms = KeyTerms(f"{tenant} bench key", frozenset(Scope), rate_limit_per_second=rate_limit_per_second)
+    return store.create(tenant, terms, PRODUCTION_BCRYPT_ROUNDS).key
 
 
 def authorizer_request(key: str) -> dict[str, Any]:

@@ -173,6 +173,8 @@ def banner(stack: RunningStack) -> str:
 Triggers API local stack: {base}
   API docs   {base}/docs
   Demo key   {key}   (tenant {DEMO_TENANT!r}, every scope)
+  State      in memory only: events, keys and subscriptions are gone when the stack stops,
+             and each start prints a new demo key
 
 Try it:
   export TRIGGERS_KEY={key}

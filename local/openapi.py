@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from pydantic import BaseModel
 from triggers import __version__
 from triggers.routes import ROUTES, FunctionName
 
@@ -25,6 +26,7 @@ SECURITY_SCHEMES: dict[str, Any] = {
     "bearerKey": {"type": "http", "scheme": "bearer", "description": "An API key: `Authorization: Bearer trg_…`"},
     "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": "The same API key"},
 }
+_SCHEMA_REFS = "#/components/schemas/"
 # Powertools documents a 422 for request validation; this API answers those with the 400 envelope.
 _POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 
@@ -44,6 +46,37 @@ def _is_powertools_validation_response(response: dict[str, Any]) -> bool:
     return bool(schema.get("$ref", "").endswith("/HTTPValidationError"))
 
 
+def _query_models(function: FunctionName, route_key: str) -> list[type[BaseModel]]:
+    """The pydantic models a route takes its query parameters from."""
+    method, _, path = route_key.partition(" ")
+    for handler in _resolver(function)._static_routes + _resolver(function)._dynamic_routes:
+        if handler.method == method and handler.path.replace("<", "{").replace(">", "}") == path:
+            annotations = [param.field_info.annotation for param in handler.dependant.query_params]
+            return [model for model in annotations if isinstance(model, type) and issubclass(model, BaseModel)]
+    return []
+
+
+def _document_query_model(operation: dict[str, Any], model: type[BaseModel], schemas: dict[str, Any]) -> None:
+    """Powertools documents each field of a query model as a bare string; this gives each its own
+    schema (enums, bounds, patterns, formats), so clients and fuzzers see the real constraints."""
+    model_schema = model.model_json_schema(ref_template=f"{_SCHEMA_REFS}{{model}}")
+    schemas.update(model_schema.pop("$defs", {}))
+    properties = model_schema.get("properties", {})
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "query" and parameter["name"] in properties:
+            field = dict(properties[parameter["name"]])
+            field.pop("title", None)
+            # An optional parameter is one that may be left out; a query string cannot carry null.
+            alternatives = [option for option in field.pop("anyOf", []) if option != {"type": "null"}]
+            if alternatives:
+                field |= alternatives[0] if len(alternatives) == 1 else {"anyOf": alternatives}
+            if field.get("default", ...) is None:
+                del field["default"]
+            parameter["schema"] = field
+            if "description" in field:
+                parameter["description"] = field["description"]
+
+
 def merge(documents: dict[FunctionName, dict[str, Any]]) -> dict[str, Any]:
     """Paths in route-table order, tagged by function; shared schemas must agree."""
     paths: dict[str, dict[str, Any]] = {}
@@ -53,6 +86,9 @@ def merge(documents: dict[FunctionName, dict[str, Any]]) -> dict[str, Any]:
         responses = operation["responses"]
         if "422" in responses and _is_powertools_validation_response(responses["422"]):
             del responses["422"]
+        responses.get("204", {}).pop("content", None)  # Powertools describes the handler's empty body
+        for model in _query_models(route.function, route.route_key):
+            _document_query_model(operation, model, schemas)
         operation["tags"] = [route.function.value]
         if route.scope is not None:
             operation["security"] = [{name: []} for name in SECURITY_SCHEMES]

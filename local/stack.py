@@ -26,12 +26,12 @@ from moto.server import ThreadedMotoServer
 from triggers.auth.apikeys import Scope
 from triggers.delivery.schedule import RetrySchedule
 from triggers.metric_names import NAMESPACE
-from triggers.models import ApiKeyCreated, KeyCreateIn
+from triggers.models import ApiKeyCreated
 from triggers.routes import FunctionName
 from triggers.settings import KeysSettings, WorkerSettings, load_settings
 from triggers.storage.audit import AuditLog
 from triggers.storage.dynamo import CLIENT_CONFIG, dynamodb_client
-from triggers.storage.keys import KeyStore
+from triggers.storage.keys import KeyStore, KeyTerms
 from triggers.tables import TableName, physical_name
 
 from local.aws import create_cursor_secret, create_queues, create_tables
@@ -249,7 +249,7 @@ def issue_key(state: StackState, tenant: str, scopes: list[Scope], name: str) ->
     """Creates a key outside the API, audited like one made through it."""
     client = dynamodb_client()  # the functions' client: bounded timeouts, so a dead stack fails fast
     keys = KeyStore(client, physical_name(state.prefix, TableName.API_KEYS))
-    created = keys.create(tenant, KeyCreateIn(name=name, scopes=scopes), state.bcrypt_rounds)
+    created = keys.create(tenant, KeyTerms(name, frozenset(scopes)), state.bcrypt_rounds)
     AuditLog(client, physical_name(state.prefix, TableName.AUDIT)).record(
         tenant, "key.created", created.key_id, LOCAL_OPERATOR
     )

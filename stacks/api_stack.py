@@ -135,10 +135,15 @@ class ApiStack(Stack):
                     api_keys_table=name(TableName.API_KEYS),
                     audit_table=name(TableName.AUDIT),
                     bcrypt_rounds=config.bcrypt_rounds,
+                    default_rate_limit_per_second=config.default_rate_limit_per_second,
                 ),
                 tables=[
+                    # Creating and revoking a key is a transaction with the tenant's key counter; revoking
+                    # reads the key first (its tenant and scopes).
                     TableAccess(
-                        table[TableName.API_KEYS], ("PutItem", "UpdateItem"), query_indexes=(KEYS_BY_TENANT_INDEX.name,)
+                        table[TableName.API_KEYS],
+                        ("PutItem", "UpdateItem", "GetItem"),
+                        query_indexes=(KEYS_BY_TENANT_INDEX.name,),
                     ),
                     TableAccess(table[TableName.AUDIT], ("PutItem",)),
                 ],

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.parameters import get_secret
 from triggers.cursor import CursorCodec
-from triggers.http import api_handler, caller, create_app, documented, json_response
+from triggers.http import api_handler, caller, create_app, json_response, route
 from triggers.inbox import Inbox
 from triggers.models import Event, InboxPage, InboxQuery
 from triggers.settings import InboxSettings, load_settings
@@ -31,12 +31,12 @@ def inbox() -> Inbox:
     return Inbox(events(), CursorCodec(str(get_secret(settings.cursor_secret_name, max_age=3600)).encode()))
 
 
-@app.get("/v1/inbox", responses=documented(200, InboxPage, "Oldest first"))
+@route(app, "GET /v1/inbox", 200, InboxPage, "Oldest first")
 def list_inbox(query: Annotated[InboxQuery, Query()]) -> Response[str]:
     return json_response(200, inbox().page(caller(app).tenant_id, query))
 
 
-@app.get("/v1/events/<event_id>", responses=documented(200, Event, "The event, its status and deliveries"))
+@route(app, "GET /v1/events/{event_id}", 200, Event, "The event, its status and deliveries")
 def get_event(event_id: str) -> Response[str]:
     return json_response(200, events().get(caller(app).tenant_id, event_id))
 

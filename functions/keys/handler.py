@@ -7,7 +7,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from triggers.http import api_handler, caller, create_app, documented, json_response, no_content
+from triggers.http import api_handler, caller, create_app, json_response, no_content, route
 from triggers.key_management import KeyManagement
 from triggers.models import ApiKeyCreated, ApiKeyList, KeyCreateIn
 from triggers.settings import KeysSettings, load_settings
@@ -23,21 +23,24 @@ app = create_app()
 def key_management() -> KeyManagement:
     client = dynamodb_client()
     return KeyManagement(
-        KeyStore(client, settings.api_keys_table), AuditLog(client, settings.audit_table), settings.bcrypt_rounds
+        KeyStore(client, settings.api_keys_table, settings.max_keys_per_tenant),
+        AuditLog(client, settings.audit_table),
+        settings.bcrypt_rounds,
+        settings.default_rate_limit_per_second,
     )
 
 
-@app.post("/v1/keys", responses=documented(201, ApiKeyCreated, "The plaintext key is in this response only"))
+@route(app, "POST /v1/keys", 201, ApiKeyCreated, "The plaintext key is in this response only")
 def create_key(request: Annotated[KeyCreateIn, Body()]) -> Response[str]:
     return json_response(201, key_management().create(caller(app), request))
 
 
-@app.get("/v1/keys", responses=documented(200, ApiKeyList, "The tenant's keys, without secrets"))
+@route(app, "GET /v1/keys", 200, ApiKeyList, "The tenant's keys, without secrets")
 def list_keys() -> Response[str]:
     return json_response(200, ApiKeyList(keys=key_management().list(caller(app))))
 
 
-@app.delete("/v1/keys/<key_id>", responses={204: {"description": "Revoked"}})
+@route(app, "DELETE /v1/keys/{key_id}", 204, None, "Revoked")
 def revoke_key(key_id: str) -> Response[str]:
     key_management().revoke(caller(app), key_id)
     return no_content()

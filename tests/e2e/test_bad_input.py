@@ -82,8 +82,8 @@ def test_bad_fields_are_reported_per_field(strict: httpx.Client, body: dict[str,
     ],
     ids=["payload", "metadata"],
 )
-def test_serialized_size_limits_are_validation_errors(strict: httpx.Client, body: dict[str, Any]) -> None:
-    assert_error(strict.post("/v1/events", json=body), 400, "VALIDATION_ERROR")
+def test_serialized_size_limits_are_413_like_an_oversized_body(strict: httpx.Client, body: dict[str, Any]) -> None:
+    assert_error(strict.post("/v1/events", json=body), 413, "PAYLOAD_TOO_LARGE")
 
 
 def test_an_unknown_top_level_field_is_refused(strict: httpx.Client) -> None:
@@ -194,7 +194,7 @@ def test_an_unknown_event_id_is_not_found(strict: httpx.Client, event_id: str) -
         {"name": "x", "scopes": ["root"]},
         {"name": "x", "scopes": []},
         {"name": "", "scopes": ["events:read"]},
-        {"name": "x", "scopes": ["events:read"], "expires_at": "2000-01-01T00:00:00Z"},
+        {"name": "x", "scopes": ["events:read"], "expires_in_seconds": 0},
         {"name": "x", "scopes": ["events:read"], "rate_limit_per_second": 0},
     ],
     ids=["unknown-scope", "no-scopes", "no-name", "expired", "zero-rate"],

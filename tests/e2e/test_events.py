@@ -136,25 +136,23 @@ class TestBatch:
         again = api.post("/v1/events/batch", json={"events": [event(event_type, **retried)]})
         assert again.json()["results"][0]["event_id"] == ids[1]
 
-    def test_some_invalid_is_207_with_per_item_errors(self, api: httpx.Client) -> None:
-        event_type = unique_type("batch-mixed")
+    def test_an_invalid_item_refuses_the_batch_and_stores_nothing(self, api: httpx.Client) -> None:
+        event_type = unique_type("batch-invalid")
         batch = {"events": [event(event_type), {"event_type": "not valid!", "payload": {}}, event(event_type)]}
+        error = assert_error(api.post("/v1/events/batch", json=batch), 400, "VALIDATION_ERROR")
+        assert [detail["field"] for detail in error["details"]] == ["events.1.event_type"]
+        assert pending_ids(api, event_type=event_type) == []
+
+    def test_a_repeated_item_key_with_another_body_is_207_with_its_error(self, api: httpx.Client) -> None:
+        event_type = unique_type("batch-mixed")
+        key = {"idempotency_key": uuid.uuid4().hex}
+        api.post("/v1/events/batch", json={"events": [event(event_type, **key)]})
+        batch = {"events": [event(event_type), event(event_type, **key, payload={"other": 1})]}
         response = api.post("/v1/events/batch", json=batch)
         assert response.status_code == 207
         body = response.json()
-        assert (body["accepted"], body["rejected"]) == (2, 1)
-        first, failed, last = body["results"]
-        assert failed == {"index": 1, "error": failed["error"]}
-        assert failed["error"]["code"] == "VALIDATION_ERROR"
-        assert failed["error"]["details"][0]["field"] == "event_type"
-        assert sorted(pending_ids(api, event_type=event_type)) == sorted([first["event_id"], last["event_id"]])
-
-    def test_none_valid_is_400_and_stores_nothing(self, api: httpx.Client) -> None:
-        event_type = unique_type("batch-none")
-        batch = {"events": [{"event_type": event_type, "payload": "not an object"}, {"payload": {}}]}
-        error = assert_error(api.post("/v1/events/batch", json=batch), 400, "VALIDATION_ERROR")
-        assert [detail["index"] for detail in error["details"]] == [0, 1]
-        assert pending_ids(api, event_type=event_type) == []
+        assert (body["accepted"], body["rejected"]) == (1, 1)
+        assert body["results"][1]["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
 
 
 def test_inbox_pages_across_shards_return_every_event_once_oldest_first(

@@ -13,8 +13,7 @@ from botocore.client import BaseClient
 from moto import mock_aws
 from triggers.auth.apikeys import Scope
 from triggers.delivery.schedule import RetrySchedule
-from triggers.models import KeyCreateIn
-from triggers.storage.keys import KeyStore
+from triggers.storage.keys import KeyStore, KeyTerms
 
 from local.aws import create_cursor_secret, create_queues, create_tables
 from local.gateway_events import HttpRequest
@@ -88,8 +87,8 @@ class ApiClient:
 
 def issue_key(tenant: str, scopes: list[Scope] | None = None, **extra: Any) -> str:
     store = KeyStore(boto3.client("dynamodb"), os.environ["API_KEYS_TABLE"])
-    request = KeyCreateIn(name=f"{tenant} test key", scopes=scopes or ALL_SCOPES, **extra)
-    return store.create(tenant, request, bcrypt_rounds=4).key
+    terms = KeyTerms(name=f"{tenant} test key", scopes=frozenset(scopes or ALL_SCOPES), **extra)
+    return store.create(tenant, terms, bcrypt_rounds=4).key
 
 
 @pytest.fixture

@@ -105,7 +105,6 @@ def test_cursor_survives_events_being_acknowledged_between_pages(api: ApiClient)
         "status=weird",
         "since=yesterday",
         "until=2026-13-01",
-        "since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z",
         "event_type=has%20space",
         "cursor=not-a-cursor",
     ],

@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+import pytest
 from triggers.auth.apikeys import Scope
+from triggers.errors import LimitReached
+from triggers.storage.keys import KeyStore, KeyTerms
 
 from functions.authorizer.handler import lambda_handler as authorizer
 from local.gateway_events import HttpRequest, authorizer_event
@@ -105,9 +108,103 @@ def test_authorizer_simple_response_carries_the_principal(aws: None) -> None:
             "key_id": plaintext[4:16],
             "scopes": "events:read events:write",
             "rate_limit_per_second": 7,
+            "expires_at": 0,
         }
 
 
 def test_authorizer_denies_missing_and_malformed_keys(aws: None) -> None:
     for headers in ({}, {"Authorization": "Bearer trg_nope"}, {"Authorization": "Basic dXNlcjpwYXNz"}):
         assert authorize(headers) == {"isAuthorized": False}
+
+
+class TestKeysNeverExceedTheirCreator:
+    """A key hands out only what it holds: scopes, rate limit and lifetime."""
+
+    def test_an_unasked_limit_and_expiry_are_inherited(self, gateway: Any) -> None:
+        parent = ApiClient(
+            gateway,
+            issue_key("acme", [Scope.KEYS_MANAGE, Scope.EVENTS_READ], rate_limit_per_second=1, expires_at=_in(hours=2)),
+        )
+        child = parent.post("/v1/keys", {"name": "child", "scopes": ["events:read"]})
+        assert child.status == 201, child.body
+        created = child.json()
+        assert created["rate_limit_per_second"] == 1
+        assert created["expires_at"] is not None
+        assert datetime.fromisoformat(created["expires_at"]) <= _in(hours=2)
+
+    @pytest.mark.parametrize(
+        "request_body",
+        [
+            {"name": "faster", "scopes": ["events:read"], "rate_limit_per_second": 2},
+            {"name": "much faster", "scopes": ["events:read"], "rate_limit_per_second": 100_000},
+            {"name": "longer", "scopes": ["events:read"], "expires_in_seconds": 3 * 3600},
+            {"name": "more scopes", "scopes": ["events:read", "events:write"]},
+            {"name": "admin", "scopes": ["keys:manage", "subscriptions:manage"]},
+        ],
+    )
+    def test_asking_for_more_than_the_creator_holds_is_403(self, gateway: Any, request_body: dict[str, Any]) -> None:
+        parent = ApiClient(
+            gateway,
+            issue_key("acme", [Scope.KEYS_MANAGE, Scope.EVENTS_READ], rate_limit_per_second=1, expires_at=_in(hours=2)),
+        )
+        response = parent.post("/v1/keys", request_body)
+        assert response.status == 403, response.body
+        assert response.json()["error"]["code"] == "FORBIDDEN"
+        assert len(parent.get("/v1/keys").json()["keys"]) == 1
+
+    def test_without_a_limit_of_its_own_the_ceiling_is_the_default(self, gateway: Any) -> None:
+        parent = ApiClient(gateway, issue_key("acme", [Scope.KEYS_MANAGE]))
+        allowed = parent.post("/v1/keys", {"name": "ok", "scopes": ["keys:manage"], "rate_limit_per_second": 1000})
+        assert allowed.status == 201
+        too_fast = parent.post("/v1/keys", {"name": "no", "scopes": ["keys:manage"], "rate_limit_per_second": 1001})
+        assert too_fast.status == 403
+
+    def test_a_key_cannot_revoke_a_key_with_scopes_it_lacks(self, gateway: Any) -> None:
+        admin = ApiClient(gateway, issue_key("acme"))
+        narrow = ApiClient(gateway, issue_key("acme", [Scope.KEYS_MANAGE, Scope.EVENTS_READ]))
+        wide = admin.post("/v1/keys", {"name": "wide", "scopes": ["events:write", "keys:manage"]}).json()
+        peer = narrow.post("/v1/keys", {"name": "peer", "scopes": ["events:read"]}).json()
+        assert narrow.delete(f"/v1/keys/{wide['key_id']}").status == 403
+        assert ApiClient(gateway, wide["key"]).get("/v1/keys").status == 200
+        assert narrow.delete(f"/v1/keys/{peer['key_id']}").status == 204
+        assert narrow.delete(f"/v1/keys/{peer['key_id']}").status == 204  # idempotent
+
+
+def _in(hours: float) -> datetime:
+    return datetime.now(UTC) + timedelta(hours=hours)
+
+
+def test_keys_per_tenant_are_capped_exactly(aws: None) -> None:
+    # The cap is a conditional counter inside the same transaction as the key, so DynamoDB enforces it
+    # under concurrency too (moto's in-process backend is not thread-safe, so this runs in sequence).
+    store = KeyStore(boto3.client("dynamodb"), os.environ["API_KEYS_TABLE"], max_keys_per_tenant=5)
+    terms = KeyTerms("k", frozenset({Scope.EVENTS_READ}))
+
+    def attempt(_: int) -> str:
+        try:
+            return store.create("acme", terms, bcrypt_rounds=4).key_id
+        except LimitReached:
+            return ""
+
+    created = [key_id for key_id in map(attempt, range(12)) if key_id]
+    assert len(created) == 5
+    assert len(store.list("acme")) == 5
+    store.revoke("acme", created[0])
+    store.revoke("acme", created[0])  # revoking twice frees one slot, not two
+    store.create("acme", terms, bcrypt_rounds=4)
+    with pytest.raises(LimitReached):
+        store.create("acme", terms, bcrypt_rounds=4)
+    store.create("globex", terms, bcrypt_rounds=4)  # another tenant has its own count
+
+
+def test_the_key_cap_is_a_409_through_the_api(gateway: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from functions.keys import handler
+
+    monkeypatch.setattr(handler, "settings", handler.settings.model_copy(update={"max_keys_per_tenant": 2}))
+    handler.key_management.cache_clear()
+    admin = ApiClient(gateway, issue_key("acme"))  # the first of the two
+    assert admin.post("/v1/keys", {"name": "second", "scopes": ["events:read"]}).status == 201
+    refused = admin.post("/v1/keys", {"name": "third", "scopes": ["events:read"]})
+    assert refused.status == 409
+    assert refused.json()["error"]["code"] == "LIMIT_REACHED"
+    handler.key_management.cache_clear()

@@ -142,4 +142,33 @@ def test_presented_key(headers: dict[str, str], expected: str | None) -> None:
 def test_principal_round_trips_through_the_authorizer_context() -> None:
     principal = Principal("acme", "k1", frozenset({"events:read", "events:write"}), 50)
     assert Principal.from_context(principal.to_context()) == principal
+    expiring = Principal("acme", "k1", frozenset({"events:read"}), None, expires_at=1_900_000_000)
+    assert Principal.from_context(expiring.to_context()) == expiring
     assert Principal.from_context({}) is None
+
+
+@pytest.mark.parametrize("seconds_left", [0.5, 5, 59])
+def test_a_cached_decision_never_outlives_the_keys_expiry(seconds_left: float) -> None:
+    keys = InMemoryKeys()
+    wall = Clock()
+    wall.now = datetime.now(UTC).timestamp()
+    plaintext = keys.add(expires_at=iso_utc(datetime.fromtimestamp(wall.now + seconds_left, UTC)))
+    monotonic = Clock()
+    authorizer = KeyAuthorizer(keys, 60, clock=monotonic, wall_clock=wall)
+    assert authorizer.authorize(plaintext) is not None
+    lookups = keys.lookups
+    monotonic.now += seconds_left + 0.01
+    wall.now += seconds_left + 0.01
+    assert authorizer.authorize(plaintext) is None
+    assert keys.lookups == lookups + 1  # the cache was not trusted past the expiry
+
+
+def test_a_key_expiring_after_the_ttl_is_cached_for_the_ttl() -> None:
+    keys = InMemoryKeys()
+    plaintext = keys.add(expires_at=iso_utc(datetime.now(UTC) + timedelta(hours=1)))
+    monotonic = Clock()
+    authorizer = KeyAuthorizer(keys, 60, clock=monotonic)
+    authorizer.authorize(plaintext)
+    monotonic.now += 59
+    authorizer.authorize(plaintext)
+    assert keys.lookups == 1

@@ -55,6 +55,13 @@ class NotFound(DomainError):
     default_message = "Not found"
 
 
+class LimitReached(DomainError):
+    """The tenant holds as many of something (API keys, say) as it may; remove one first."""
+
+    code = "LIMIT_REACHED"
+    default_message = "A limit on this tenant's resources was reached"
+
+
 class IdempotencyKeyReused(DomainError):
     code = "IDEMPOTENCY_KEY_REUSED"
     default_message = "Idempotency-Key was already used with a different request body"

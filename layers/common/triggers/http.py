@@ -1,16 +1,21 @@
 """The HTTP edge shared by every API function: the one mapping from domain errors to HTTP responses,
-the request checks every route gets before its code runs, and the caller's identity.
+the request checks every route gets before its code runs, the route decorator that documents each
+route from the route table, and the caller's identity.
+
+Every refusal, whether raised by the checks, by request validation or by the domain, leaves through
+the resolver's exception handlers as the one error envelope.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
+from email.message import Message
 from http import HTTPStatus
 from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import BaseMiddlewareHandler, NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
@@ -23,6 +28,7 @@ from triggers.errors import (
     IdempotencyKeyReused,
     InvalidCursor,
     InvalidJson,
+    LimitReached,
     MissingScope,
     NotFound,
     PayloadTooLarge,
@@ -33,8 +39,9 @@ from triggers.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from triggers.json_limits import parse_body
 from triggers.metric_names import MetricName
-from triggers.models import ErrorEnvelope
+from triggers.models import TOO_LARGE_ERROR, ErrorBody, ErrorEnvelope, GatewayMessage
 from triggers.observability import logger, metrics, tracer
 from triggers.routes import ROUTES_BY_KEY, RouteSpec
 
@@ -47,12 +54,16 @@ ERROR_STATUS: dict[type[DomainError], HTTPStatus] = {
     MissingScope: HTTPStatus.FORBIDDEN,
     NotFound: HTTPStatus.NOT_FOUND,
     RequestInFlight: HTTPStatus.CONFLICT,
+    LimitReached: HTTPStatus.CONFLICT,
     PayloadTooLarge: HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     UnsupportedMediaType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
     IdempotencyKeyReused: HTTPStatus.UNPROCESSABLE_ENTITY,
     RateLimited: HTTPStatus.TOO_MANY_REQUESTS,
     StorageUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
 }
+JSON_MEDIA_TYPE = "application/json"
+# What API Gateway itself may answer instead of the function: a refused key, no such route, a crash.
+_GATEWAY_STATUSES = frozenset({HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.INTERNAL_SERVER_ERROR})
 
 
 def status_of(error: DomainError) -> HTTPStatus:
@@ -62,22 +73,10 @@ def status_of(error: DomainError) -> HTTPStatus:
     return HTTPStatus.INTERNAL_SERVER_ERROR
 
 
-def error_body(error: DomainError, request_id: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": error.code, "message": error.message, "details": error.details}
-    if request_id is not None:
-        body["request_id"] = request_id
-    return body
-
-
 def error_headers(error: DomainError) -> dict[str, str]:
     if isinstance(error, RateLimited):
         return {"Retry-After": str(error.retry_after_seconds)}
     return {}
-
-
-def _envelope(error: DomainError, request_id: str) -> tuple[int, str, dict[str, str]]:
-    body = json.dumps({"error": error_body(error, request_id)}, separators=(",", ":"))
-    return int(status_of(error)), body, error_headers(error)
 
 
 def validation_details(errors: Any) -> list[dict[str, Any]]:
@@ -91,13 +90,98 @@ def validation_details(errors: Any) -> list[dict[str, Any]]:
     return details
 
 
+def refusal_of(error: RequestValidationError) -> DomainError:
+    """What a failed request validation means: bad JSON, a field over its size limit, or bad fields."""
+    errors = error.errors()
+    if any(entry.get("type") == "json_invalid" for entry in errors):
+        return InvalidJson()
+    details = validation_details(errors)
+    if all(entry["type"] == TOO_LARGE_ERROR for entry in details):
+        return PayloadTooLarge("A field is over its size limit", details=details)
+    return ValidationFailed(details=details)
+
+
+class RequestChecks(BaseMiddlewareHandler[APIGatewayHttpResolver]):
+    """What API Gateway cannot check for us, before request validation parses anything: the route is
+    in the table, the caller holds its scope, every query parameter is one the route declares, and a
+    body is JSON within the route's size limit. Powertools runs its request validation first in every
+    middleware stack, so these checks wrap it rather than follow it.
+    """
+
+    def __init__(self, validation: BaseMiddlewareHandler[Any] | None) -> None:
+        self._validation = validation
+
+    def handler(self, app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        route = ROUTES_BY_KEY.get(app.current_event.route_key)
+        if route is None:
+            # Fail closed: a route missing from the table has no declared scope, so it is not served.
+            raise NotFound("No such route")
+        if route.scope is not None:
+            principal = caller(app)
+            logger.append_keys(tenant_id=principal.tenant_id, key_id=principal.key_id)
+            if route.scope.value not in principal.scopes:
+                raise MissingScope(f"This route needs the {route.scope.value} scope")
+        _check_query(app)
+        _check_body(app, route)
+        if self._validation is None:
+            return next_middleware(app)
+        return self._validation.handler(app, next_middleware)
+
+
+def _declared_query_parameters(app: APIGatewayHttpResolver) -> set[str]:
+    names = set()
+    for param in app.context["_route"].dependant.query_params:
+        model = param.field_info.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            names |= {field.alias or name for name, field in model.model_fields.items()}
+        else:
+            names.add(param.alias)
+    return names
+
+
+def _check_query(app: APIGatewayHttpResolver) -> None:
+    given = set(app.current_event.query_string_parameters or {})
+    unknown = sorted(given - _declared_query_parameters(app))
+    if unknown:
+        raise ValidationFailed(
+            "Unknown query parameters",
+            details=[
+                {"field": name, "in": "query", "message": "not a parameter of this route", "type": "extra_forbidden"}
+                for name in unknown
+            ],
+        )
+
+
+def _check_body(app: APIGatewayHttpResolver, route: RouteSpec) -> None:
+    event = app.current_event
+    body = event.get("body")
+    if not route.max_body_bytes or body is None:
+        return
+    size = len(body) * 3 // 4 if event.is_base64_encoded else len(body.encode())
+    if size > route.max_body_bytes:
+        raise PayloadTooLarge(f"Request body exceeds {route.max_body_bytes} bytes")
+    header = Message()
+    header["content-type"] = event.headers.get("content-type") or "text/plain"
+    # JSON is UTF-8 (RFC 8259); media types and parameter names are case-insensitive.
+    charset = str(header.get_param("charset", "utf-8")).lower()
+    if header.get_content_type() != JSON_MEDIA_TYPE or charset not in {"utf-8", "utf8"}:
+        raise UnsupportedMediaType()
+    # Media types are case-insensitive; request validation compares them as written.
+    event.raw_event["headers"]["content-type"] = JSON_MEDIA_TYPE
+
+
 def create_app() -> APIGatewayHttpResolver:
-    """An HTTP API resolver with the house error handling: every failure leaves as the error envelope."""
-    app = APIGatewayHttpResolver(enable_validation=True)
+    """An HTTP API resolver with the house edge: strict JSON, the route checks, one error envelope."""
+    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_body)
+    # Powertools puts its request validation first in every route's middleware stack; the checks go
+    # in its place and run it themselves, so they come first. Tested in tests/unit/test_http_edge.py.
+    app._request_validation_middleware = RequestChecks(app._request_validation_middleware)  # type: ignore[assignment]
 
     def respond(error: DomainError) -> Response[str]:
-        status, body, headers = _envelope(error, app.current_event.request_context.request_id)
-        return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
+        if isinstance(error, RateLimited):
+            metrics.add_metric(name=MetricName.RATE_LIMITED, unit="Count", value=1)
+        body = ErrorEnvelope(error=ErrorBody.of(error, app.current_event.request_context.request_id))
+        return json_response(status_of(error), body, error_headers(error))
 
     @app.exception_handler(DomainError)
     def domain_error(error: DomainError) -> Response[str]:
@@ -105,10 +189,7 @@ def create_app() -> APIGatewayHttpResolver:
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response[str]:
-        errors = error.errors()
-        if any(entry.get("type") == "json_invalid" for entry in errors):
-            return respond(InvalidJson())
-        return respond(ValidationFailed(details=validation_details(errors)))
+        return respond(refusal_of(error))
 
     @app.exception_handler(NotFoundError)
     def unknown_route(_: NotFoundError) -> Response[str]:
@@ -132,27 +213,6 @@ def caller(app: APIGatewayHttpResolver) -> Principal:
     return principal
 
 
-def check_request(event: dict[str, Any], route: RouteSpec) -> None:
-    """What API Gateway cannot check for us: the route's scope, the content type and the body size."""
-    if route.scope is not None:
-        context = (event.get("requestContext", {}).get("authorizer") or {}).get("lambda") or {}
-        principal = Principal.from_context(context)
-        if principal is None:
-            raise Unauthenticated()
-        logger.append_keys(tenant_id=principal.tenant_id, key_id=principal.key_id)
-        if route.scope.value not in principal.scopes:
-            raise MissingScope(f"This route needs the {route.scope.value} scope")
-    body = event.get("body")
-    if not route.max_body_bytes or body is None:
-        return
-    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode())
-    if size > route.max_body_bytes:
-        raise PayloadTooLarge(f"Request body exceeds {route.max_body_bytes} bytes")
-    content_type = {k.lower(): v for k, v in (event.get("headers") or {}).items()}.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != "application/json":
-        raise UnsupportedMediaType()
-
-
 def json_response(status: int, body: BaseModel, headers: dict[str, str] | None = None) -> Response[str]:
     """Serializes with pydantic directly: faster than a second validation pass over the response."""
     return Response(
@@ -164,39 +224,48 @@ def no_content() -> Response[str]:
     return Response(status_code=204, body="")
 
 
-def documented(status: int, model: type[BaseModel], description: str) -> dict[int, OpenAPIResponse]:
-    """OpenAPI response entries for a route: its success body plus the error envelope."""
-    envelope: OpenAPIResponse = {
-        "description": "Error envelope",
-        "content": {"application/json": {"model": ErrorEnvelope}},
+def _responses(route: RouteSpec, status: int, model: type[BaseModel] | None, description: str) -> dict[int, Any]:
+    """The route's OpenAPI responses: its success, and every error status the table says it can answer."""
+    responses: dict[int, OpenAPIResponse] = {
+        status: {"description": description, **({"content": {JSON_MEDIA_TYPE: {"model": model}}} if model else {})}
     }
-    return {
-        status: {"description": description, "content": {"application/json": {"model": model}}},
-        400: envelope,
-        404: envelope,
-        500: envelope,
-    }
+    for error_status in route.error_statuses:
+        schema: Any = ErrorEnvelope | GatewayMessage if error_status in _GATEWAY_STATUSES else ErrorEnvelope
+        response: OpenAPIResponse = {
+            "description": error_status.phrase,
+            "content": {JSON_MEDIA_TYPE: {"model": schema}},
+        }
+        if error_status is HTTPStatus.TOO_MANY_REQUESTS:
+            response["headers"] = {
+                "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
+            }
+        responses[int(error_status)] = response
+    return responses
+
+
+RouteDecorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def route(
+    app: APIGatewayHttpResolver, route_key: str, status: int, model: type[BaseModel] | None, description: str
+) -> RouteDecorator:
+    """Registers a handler for a route of the table (``"POST /v1/events"``), documented from the table."""
+    spec = ROUTES_BY_KEY[route_key]
+    register = getattr(app, spec.method.lower())
+    path = spec.path.replace("{", "<").replace("}", ">")
+    return cast(RouteDecorator, register(path, responses=_responses(spec, status, model, description)))
 
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def api_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
-    """The Lambda entry point of an API function: observability, the route checks, then the router."""
+    """The Lambda entry point of an API function: observability around the router."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @tracer.capture_lambda_handler(capture_response=False)  # responses may carry payloads
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        route = ROUTES_BY_KEY.get(str(event.get("routeKey")))
-        try:
-            if route is None:
-                # Fail closed: a route missing from the table has no declared scope, so it is not served.
-                raise NotFound("No such route")
-            check_request(event, route)
-        except DomainError as error:
-            status, body, headers = _envelope(error, str(event.get("requestContext", {}).get("requestId", "")))
-            return {"statusCode": status, "headers": {"Content-Type": "application/json", **headers}, "body": body}
         return app.resolve(event, context)
 
     return cast(LambdaHandler, handler)

@@ -3,10 +3,13 @@
 Without an ``Idempotency-Key`` an event costs exactly one DynamoDB write. With one, the Powertools
 idempotency utility records the key (per tenant, 24 h) so a retried request gets the original
 response, a reused key with another body is refused, and a request still in flight gets a 409.
+A batch may carry one key for the whole batch (its response is replayed whole) and keys per item;
+batch keys and single-event keys live in separate namespaces.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,18 +23,27 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError
 
 from triggers.auth.authorizer import Principal
-from triggers.errors import DomainError, IdempotencyKeyReused, RequestInFlight, StorageUnavailable, ValidationFailed
-from triggers.http import error_body, validation_details
+from triggers.errors import DomainError, IdempotencyKeyReused, RequestInFlight, StorageUnavailable
 from triggers.metric_names import MetricName
-from triggers.models import BatchIn, BatchItemIn, BatchResult, EventIn, EventSummary
+from triggers.models import (
+    BatchIn,
+    BatchItemIn,
+    BatchItemRefused,
+    BatchItemStored,
+    BatchResult,
+    ErrorBody,
+    EventIn,
+    EventSummary,
+)
 from triggers.observability import logger, metrics
 from triggers.storage.events import EventStore
 from triggers.storage.rate_limit import RateLimiter
 
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60
+# A batch's Idempotency-Key never collides with a single event's key of the same text.
+_BATCH_KEY_PREFIX = "batch:"
 
 
 @dataclass(frozen=True)
@@ -41,16 +53,14 @@ class Accepted:
 
 
 @dataclass(frozen=True)
-class BatchOutcome:
-    results: list[dict[str, Any]]
-    accepted: int
+class BatchAccepted:
+    result: BatchResult
+    replayed: bool = False
 
-    @property
-    def rejected(self) -> int:
-        return len(self.results) - self.accepted
 
-    def as_result(self) -> BatchResult:
-        return BatchResult(results=self.results, accepted=self.accepted, rejected=self.rejected)
+def replay_headers(accepted: Accepted | BatchAccepted) -> dict[str, str]:
+    """Tells a client its response came from an earlier request with the same Idempotency-Key."""
+    return {"Idempotent-Replayed": "true"} if accepted.replayed else {}
 
 
 class _Replay(dict[str, Any]):
@@ -76,11 +86,11 @@ class Ingestion:
             expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
             response_hook=lambda response, _record: _Replay(response),
         )
-        self._append_once = idempotent_function(
-            data_keyword_argument="request",
-            persistence_store=idempotency_store,
-            config=self._idempotency_config,
-        )(self._append)
+        once = idempotent_function(
+            data_keyword_argument="request", persistence_store=idempotency_store, config=self._idempotency_config
+        )
+        self._append_once = once(self._append)
+        self._store_batch_once = once(self._store_batch_recorded)
 
     def accept(
         self, caller: Principal, event: EventIn, idempotency_key: str | None, context: LambdaContext | None
@@ -98,26 +108,37 @@ class Ingestion:
         )
         return accepted
 
-    def accept_batch(self, caller: Principal, batch: BatchIn, context: LambdaContext | None) -> BatchOutcome:
+    def accept_batch(
+        self, caller: Principal, batch: BatchIn, idempotency_key: str | None, context: LambdaContext | None
+    ) -> BatchAccepted:
         self._limiter.consume(
             caller.key_id, len(batch.events), caller.rate_limit_per_second or self._default_rate_limit
         )
+        if idempotency_key is None:
+            return BatchAccepted(self._store_batch(caller.tenant_id, batch, context))
+        request = {
+            "tenant_id": caller.tenant_id,
+            "idempotency_key": _BATCH_KEY_PREFIX + idempotency_key,
+            "event": batch.model_dump(mode="json"),
+        }
+        response = self._idempotent(self._store_batch_once, request, batch=batch, context=context)
+        return BatchAccepted(BatchResult.model_validate(response), replayed=isinstance(response, _Replay))
+
+    def _store_batch_recorded(self, request: dict[str, Any], batch: BatchIn) -> dict[str, Any]:
+        return self._store_batch(request["tenant_id"], batch, None).model_dump(mode="json")
+
+    def _store_batch(self, tenant_id: str, batch: BatchIn, context: LambdaContext | None) -> BatchResult:
         outcomes: list[Accepted | DomainError | None] = [None] * len(batch.events)
         plain: list[tuple[int, EventIn]] = []
         keyed: dict[str, list[tuple[int, BatchItemIn]]] = {}
-        for index, raw in enumerate(batch.events):
-            try:
-                item = BatchItemIn.model_validate(raw)
-            except ValidationError as exc:
-                outcomes[index] = ValidationFailed(details=validation_details(exc.errors()))
-                continue
+        for index, item in enumerate(batch.events):
             if item.idempotency_key is None:
                 plain.append((index, item))
             else:
                 keyed.setdefault(item.idempotency_key, []).append((index, item))
 
         if plain:
-            stored = self._store.append_many(caller.tenant_id, [event for _, event in plain])
+            stored = self._store.append_many(tenant_id, [event for _, event in plain])
             for (index, _), result in zip(plain, stored, strict=True):
                 outcomes[index] = result if isinstance(result, DomainError) else Accepted(result)
 
@@ -126,7 +147,7 @@ class Ingestion:
             done: list[tuple[int, Accepted | DomainError]] = []
             for index, item in group:
                 try:
-                    done.append((index, self._accept_one(caller.tenant_id, item, item.idempotency_key, context)))
+                    done.append((index, self._accept_one(tenant_id, item, item.idempotency_key, context)))
                 except DomainError as exc:
                     done.append((index, exc))
             return done
@@ -140,33 +161,37 @@ class Ingestion:
         self._count(accepted=accepted, rejected=len(outcomes) - len(accepted))
         logger.info("Batch processed", extra={"accepted": len(accepted), "rejected": len(outcomes) - len(accepted)})
         if not accepted:
-            details = [{"index": result["index"], **result["error"]} for result in results]
-            if any(isinstance(outcome, StorageUnavailable) for outcome in outcomes):
-                raise StorageUnavailable(details=details)
-            raise ValidationFailed("No event in the batch is valid", details=details)
-        return BatchOutcome(results=results, accepted=len(accepted))
+            # Nothing stored, so the request as a whole failed (and is not recorded under a batch key).
+            raise _batch_refusal([outcome for outcome in outcomes if isinstance(outcome, DomainError)], results)
+        return BatchResult(results=results, accepted=len(accepted), rejected=len(results) - len(accepted))
 
     def _accept_one(
         self, tenant_id: str, event: EventIn, idempotency_key: str | None, context: LambdaContext | None
     ) -> Accepted:
         if idempotency_key is None:
             return Accepted(self._store.append(tenant_id, event))
-        if context is not None:
-            self._idempotency_config.register_lambda_context(context)
         request = {
             "tenant_id": tenant_id,
             "idempotency_key": idempotency_key,
             "event": event.model_dump(mode="json", exclude={"idempotency_key"}),
         }
+        response = self._idempotent(self._append_once, request, event=event, context=context)
+        return Accepted(EventSummary.model_validate(response), replayed=isinstance(response, _Replay))
+
+    def _idempotent(
+        self, once: Callable[..., dict[str, Any]], request: dict[str, Any], context: LambdaContext | None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Runs ``once`` at most once per (tenant, key); a repeat gets the recorded response back."""
+        if context is not None:
+            self._idempotency_config.register_lambda_context(context)
         try:
-            response = self._append_once(request=request, event=event)
+            return once(request=request, **kwargs)
         except IdempotencyValidationError as exc:
             raise IdempotencyKeyReused() from exc
         except IdempotencyAlreadyInProgressError as exc:
             raise RequestInFlight() from exc
         except IdempotencyPersistenceLayerError as exc:
             raise StorageUnavailable() from exc
-        return Accepted(EventSummary.model_validate(response), replayed=isinstance(response, _Replay))
 
     def _append(self, request: dict[str, Any], event: EventIn) -> dict[str, Any]:
         return self._store.append(request["tenant_id"], event).model_dump(mode="json")
@@ -185,8 +210,17 @@ class Ingestion:
         return ThreadPoolExecutor(max_workers=8, thread_name_prefix="ingest")
 
 
-def _batch_result(index: int, outcome: Accepted | DomainError | None) -> dict[str, Any]:
+def _batch_result(index: int, outcome: Accepted | DomainError | None) -> BatchItemStored | BatchItemRefused:
     if isinstance(outcome, Accepted):
-        return {"index": index, **outcome.summary.model_dump(mode="json")}
-    error = outcome if isinstance(outcome, DomainError) else DomainError()
-    return {"index": index, "error": error_body(error)}
+        return BatchItemStored(index=index, **outcome.summary.model_dump())
+    return BatchItemRefused(index=index, error=ErrorBody.of(outcome or DomainError()))
+
+
+def _batch_refusal(refusals: list[DomainError], results: list[BatchItemStored | BatchItemRefused]) -> DomainError:
+    """Why no event of a batch was stored: a fault (retry the batch), or each item's own idempotency refusal."""
+    details = [result.model_dump(mode="json") for result in results]
+    if any(isinstance(refusal, StorageUnavailable) for refusal in refusals):
+        return StorageUnavailable(details=details)
+    if any(isinstance(refusal, RequestInFlight) for refusal in refusals):
+        return RequestInFlight("Every event in the batch has an Idempotency-Key still in flight", details=details)
+    return IdempotencyKeyReused("Every event in the batch reused an Idempotency-Key with another body", details=details)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from triggers.auth.authorizer import Principal
 from triggers.errors import DomainError
-from triggers.http import error_body
 from triggers.metric_names import MetricName
-from triggers.models import AckResult, EventSummary
+from triggers.models import AckRefused, AckResult, ErrorBody, EventSummary
 from triggers.observability import metrics
 from triggers.storage.audit import AuditLog
 from triggers.storage.events import EventStore
@@ -24,16 +21,14 @@ class EventLifecycle:
         metrics.add_metric(name=MetricName.EVENTS_ACKNOWLEDGED, unit="Count", value=1)
         return result
 
-    def acknowledge_many(self, caller: Principal, event_ids: list[str]) -> list[dict[str, Any]]:
+    def acknowledge_many(self, caller: Principal, event_ids: list[str]) -> list[AckResult | AckRefused]:
         """Per-id results in input order: the acknowledgement, or the error for that id."""
         results = self._store.acknowledge_many(caller.tenant_id, event_ids)
         acknowledged = sum(1 for result in results if isinstance(result, AckResult))
         if acknowledged:
             metrics.add_metric(name=MetricName.EVENTS_ACKNOWLEDGED, unit="Count", value=acknowledged)
         return [
-            {"event_id": event_id, "error": error_body(result)}
-            if isinstance(result, DomainError)
-            else result.model_dump(mode="json")
+            AckRefused(event_id=event_id, error=ErrorBody.of(result)) if isinstance(result, DomainError) else result
             for event_id, result in zip(event_ids, results, strict=True)
         ]
 

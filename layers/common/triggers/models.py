@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from triggers.auth.apikeys import Scope
+from triggers.errors import DomainError
+from triggers.json_limits import MAX_FIELD_DEPTH, MAX_NUMBER_CHARS, json_depth
 
 MAX_PAYLOAD_BYTES = 256 * 1024
 MAX_METADATA_BYTES = 8 * 1024
@@ -21,6 +24,8 @@ EventType = Annotated[str, StringConstraints(min_length=1, max_length=128, patte
 Source = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+# The validation error type of a field over its size limit.
+TOO_LARGE_ERROR = "too_large"
 
 
 class EventStatus(StrEnum):
@@ -30,8 +35,12 @@ class EventStatus(StrEnum):
     FAILED = "failed"
 
 
-# Statuses the inbox can list; an acknowledged event has left the inbox for good.
-LISTABLE_STATUSES = frozenset({EventStatus.PENDING, EventStatus.DELIVERED, EventStatus.FAILED})
+class InboxStatus(StrEnum):
+    """Statuses the inbox can list; an acknowledged event has left the inbox for good."""
+
+    PENDING = EventStatus.PENDING.value
+    DELIVERED = EventStatus.DELIVERED.value
+    FAILED = EventStatus.FAILED.value
 
 
 def compact_json(value: Any) -> str:
@@ -42,38 +51,81 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _in_utc(moment: datetime) -> datetime:
+    # A timestamp without an offset is read as UTC rather than as the server's local time. One whose
+    # offset takes it past year 9999 or before year 1 in UTC is still a well-defined instant: as a
+    # bound it is clamped to the calendar's end, which no event lies beyond.
+    try:
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except OverflowError:
+        return (datetime.max if moment.year == datetime.max.year else datetime.min).replace(tzinfo=UTC)
+
+
+Timestamp = Annotated[datetime, AfterValidator(_in_utc)]
+
+
+class JsonObject(dict[str, Any]):
+    """A client's JSON object together with its compact serialization, made once when it is validated."""
+
+    def __init__(self, value: dict[str, Any], serialized: str) -> None:
+        super().__init__(value)
+        self.serialized = serialized
+
+
+def _bounded_object(max_bytes: int) -> AfterValidator:
+    def bounded(value: dict[str, Any]) -> JsonObject:
+        serialized = compact_json(value)
+        if len(serialized.encode()) > max_bytes:
+            # The HTTP edge answers this error type with 413, like an oversized body.
+            raise PydanticCustomError(
+                TOO_LARGE_ERROR, "exceeds {max_bytes} bytes when serialized", {"max_bytes": max_bytes}
+            )
+        if json_depth(serialized) > MAX_FIELD_DEPTH:
+            raise PydanticCustomError(
+                "json_too_deep", "may nest at most {max_depth} levels deep", {"max_depth": MAX_FIELD_DEPTH}
+            )
+        return JsonObject(value, serialized)
+
+    return AfterValidator(bounded)
+
+
+Payload = Annotated[
+    dict[str, Any],
+    _bounded_object(MAX_PAYLOAD_BYTES),
+    Field(
+        description=f"Any JSON object: at most {MAX_PAYLOAD_BYTES} bytes serialized and {MAX_FIELD_DEPTH} levels "
+        f"deep; numbers finite and at most {MAX_NUMBER_CHARS} characters long"
+    ),
+]
+Metadata = Annotated[
+    dict[str, Any],
+    _bounded_object(MAX_METADATA_BYTES),
+    Field(
+        default_factory=dict,
+        validate_default=True,
+        description=f"A JSON object of at most {MAX_METADATA_BYTES} bytes serialized and {MAX_FIELD_DEPTH} levels deep",
+    ),
+]
+
+
 class EventIn(BaseModel):
     """One event as a client sends it."""
 
     model_config = ConfigDict(extra="forbid")
 
     event_type: EventType
-    payload: dict[str, Any]
+    payload: Payload
     source: Source | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=20)
-    metadata: dict[str, Any] = Field(default_factory=dict)
-
-    # Serialized once here, reused for the size check, the stored item and the idempotency hash.
-    _payload_json: str = PrivateAttr(default="")
-    _metadata_json: str = PrivateAttr(default="")
-
-    @model_validator(mode="after")
-    def _check_sizes(self) -> EventIn:
-        self._payload_json = compact_json(self.payload)
-        if len(self._payload_json.encode()) > MAX_PAYLOAD_BYTES:
-            raise ValueError(f"payload exceeds {MAX_PAYLOAD_BYTES} bytes when serialized")
-        self._metadata_json = compact_json(self.metadata)
-        if len(self._metadata_json.encode()) > MAX_METADATA_BYTES:
-            raise ValueError(f"metadata exceeds {MAX_METADATA_BYTES} bytes when serialized")
-        return self
+    metadata: Metadata
 
     @property
     def payload_json(self) -> str:
-        return self._payload_json
+        return cast(JsonObject, self.payload).serialized
 
     @property
     def metadata_json(self) -> str:
-        return self._metadata_json
+        return cast(JsonObject, self.metadata).serialized
 
 
 class BatchItemIn(EventIn):
@@ -81,19 +133,13 @@ class BatchItemIn(EventIn):
 
 
 class BatchIn(BaseModel):
-    """The batch envelope; each item is validated on its own so one bad item does not sink the rest."""
+    """A batch is validated whole: one invalid item refuses the batch (400 naming ``events.<i>.<field>``),
+    so a fixed batch can be resent without duplicating the rest. Per-item results report what no schema
+    can decide: storage faults and per-item idempotency."""
 
     model_config = ConfigDict(extra="forbid")
 
-    events: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH_SIZE)
-
-
-class BatchResult(BaseModel):
-    results: list[dict[str, Any]] = Field(
-        description='In input order: {"index", "event_id", ...} when stored, {"index", "error"} when not'
-    )
-    accepted: int
-    rejected: int
+    events: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH_SIZE)
 
 
 class EventSummary(BaseModel):
@@ -101,6 +147,42 @@ class EventSummary(BaseModel):
     event_type: str
     status: EventStatus
     received_at: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[dict[str, Any]] = Field(default_factory=list)
+    request_id: str | None = None
+
+    @classmethod
+    def of(cls, error: DomainError, request_id: str | None = None) -> ErrorBody:
+        return cls(code=error.code, message=error.message, details=error.details, request_id=request_id)
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorBody
+
+
+class GatewayMessage(BaseModel):
+    """API Gateway's own error body: a missing or refused key (403), no such route (404)."""
+
+    message: str
+
+
+class BatchItemStored(EventSummary):
+    index: int
+
+
+class BatchItemRefused(BaseModel):
+    index: int
+    error: ErrorBody
+
+
+class BatchResult(BaseModel):
+    results: list[BatchItemStored | BatchItemRefused] = Field(description="One per event, in input order")
+    accepted: int
+    rejected: int
 
 
 class DeliveryOutcome(StrEnum):
@@ -136,6 +218,9 @@ class Event(EventSummary):
     tags: list[str] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
     payload: dict[str, Any]
+    # Set (and the payload left empty) only for a stored item that cannot be served, e.g. one stored
+    # before today's limits; such an event is never delivered.
+    payload_error: str | None = None
     acknowledged_at: str | None = None
     delivery: DeliverySummary = Field(default_factory=DeliverySummary)
     # How many times the event was replayed; internal: it keys delivery jobs, clients never see it.
@@ -156,32 +241,13 @@ class InboxPage(BaseModel):
 class InboxQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    status: EventStatus = EventStatus.PENDING
+    status: InboxStatus = InboxStatus.PENDING
     event_type: EventType | None = None
     source: Source | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=1024)
-
-    @field_validator("status")
-    @classmethod
-    def _listable(cls, status: EventStatus) -> EventStatus:
-        if status not in LISTABLE_STATUSES:
-            raise ValueError("acknowledged events have left the inbox; fetch them by id")
-        return status
-
-    @field_validator("since", "until")
-    @classmethod
-    def _aware(cls, moment: datetime | None) -> datetime | None:
-        # A timestamp without an offset is read as UTC rather than as the server's local time.
-        return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
-
-    @model_validator(mode="after")
-    def _ordered(self) -> InboxQuery:
-        if self.since and self.until and self.since > self.until:
-            raise ValueError("since must not be after until")
-        return self
+    cursor: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
 class AckResult(BaseModel):
@@ -190,8 +256,13 @@ class AckResult(BaseModel):
     acknowledged_at: str
 
 
+class AckRefused(BaseModel):
+    event_id: str
+    error: ErrorBody
+
+
 class BulkAckResult(BaseModel):
-    results: list[dict[str, Any]] = Field(description='In input order: an AckResult, or {"event_id", "error"}')
+    results: list[AckResult | AckRefused] = Field(description="One per id, in input order")
 
 
 class BulkAckIn(BaseModel):
@@ -200,23 +271,27 @@ class BulkAckIn(BaseModel):
     event_ids: list[str] = Field(min_length=1, max_length=MAX_BATCH_SIZE)
 
 
+MAX_KEY_LIFETIME_SECONDS = 5 * 365 * 24 * 60 * 60
+
+
 class KeyCreateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    scopes: list[Scope] = Field(min_length=1)
-    expires_at: datetime | None = None
-    rate_limit_per_second: int | None = Field(default=None, ge=1, le=100_000)
-
-    @field_validator("expires_at")
-    @classmethod
-    def _in_future(cls, moment: datetime | None) -> datetime | None:
-        if moment is None:
-            return None
-        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-        if moment <= datetime.now(UTC):
-            raise ValueError("expires_at must be in the future")
-        return moment
+    scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
+    # A lifetime rather than a date: "in the future" is then a bound the schema itself can state.
+    expires_in_seconds: int | None = Field(
+        default=None,
+        ge=60,
+        le=MAX_KEY_LIFETIME_SECONDS,
+        description="Lifetime from now. Omitted: the key lives as long as the key that creates it.",
+    )
+    rate_limit_per_second: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="Omitted: the creating key's own limit. Never above the creating key's limit.",
+    )
 
 
 class ApiKey(BaseModel):
@@ -241,20 +316,67 @@ class ApiKeyCreated(ApiKey):
     key: str = Field(description="The plaintext key. Shown once; store it now.")
 
 
+MAX_PATTERN_WILDCARDS = 8
+_PATTERN_CHARS = "[A-Za-z0-9._:-]*"
 EventTypePattern = Annotated[
-    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9*][A-Za-z0-9._:*-]*$")
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=128,
+        # Event-type characters and at most 8 '*' wildcards; the first character is not punctuation.
+        pattern=(
+            rf"^(?:[A-Za-z0-9]{_PATTERN_CHARS}(?:\*{_PATTERN_CHARS}){{0,{MAX_PATTERN_WILDCARDS}}}"
+            rf"|\*{_PATTERN_CHARS}(?:\*{_PATTERN_CHARS}){{0,{MAX_PATTERN_WILDCARDS - 1}}})$"
+        ),
+    ),
 ]
 
 
 def pattern_matches(pattern: str, event_type: str) -> bool:
-    """``*`` matches any run of characters: ``order.*`` matches ``order.created``, ``*`` matches all."""
-    return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), event_type) is not None
+    """``*`` matches any run of characters: ``order.*`` matches ``order.created``, ``*`` matches all.
+
+    No regex and no backtracking: the literal pieces between wildcards are found left to right, each
+    at its earliest position, which is always a correct choice for ``*``-only globs. The cost is
+    bounded by the event type's length times the pattern's, whatever the pattern.
+    """
+    first, *middle_and_last = pattern.split("*")
+    if not middle_and_last:
+        return pattern == event_type
+    *middle, last = middle_and_last
+    if len(first) + len(last) > len(event_type) or not event_type.startswith(first):
+        return False
+    position, end = len(first), len(event_type) - len(last)
+    for piece in middle:
+        found = event_type.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return event_type.endswith(last)
+
+
+def _well_formed_url(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed or out-of-range port
+    except ValueError as exc:
+        raise ValueError(f"not a valid URL: {exc}") from exc
+    if not parts.hostname:
+        raise ValueError("the URL has no host")
+    return url
+
+
+TargetUrl = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2048, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+(?:[/?#]\S*)?$"),
+    AfterValidator(_well_formed_url),
+    Field(json_schema_extra={"format": "uri"}),
+]
 
 
 class SubscriptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    target_url: Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+    target_url: TargetUrl
     event_types: list[EventTypePattern] = Field(min_length=1, max_length=20)
     description: Annotated[str, StringConstraints(max_length=256)] | None = None
 
@@ -293,14 +415,3 @@ class SubscriptionList(BaseModel):
 class Health(BaseModel):
     status: str
     version: str
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    details: list[dict[str, Any]] = Field(default_factory=list)
-    request_id: str | None = None
-
-
-class ErrorEnvelope(BaseModel):
-    error: ErrorBody

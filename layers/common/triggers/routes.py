@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from http import HTTPStatus
 
 from triggers.auth.apikeys import Scope
 
 KIB = 1024
+# Refusals of the ingest routes: a keyed request still in flight or reused with another body, a rate limit.
+_INGEST_ERRORS = (HTTPStatus.CONFLICT, HTTPStatus.UNPROCESSABLE_ENTITY, HTTPStatus.TOO_MANY_REQUESTS)
 
 
 class FunctionName(StrEnum):
@@ -33,26 +36,41 @@ class RouteSpec:
     function: FunctionName
     scope: Scope | None  # None: public, no authorizer
     max_body_bytes: int = 0  # 0: the route takes no body
+    # Refusals particular to the route, beyond those its shape implies (see `error_statuses`).
+    extra_errors: tuple[HTTPStatus, ...] = ()
 
     @property
     def route_key(self) -> str:
         """API Gateway's routeKey, e.g. ``POST /v1/events/{event_id}/ack``."""
         return f"{self.method} {self.path}"
 
+    @property
+    def error_statuses(self) -> tuple[HTTPStatus, ...]:
+        """Every error status the route can answer with, for its OpenAPI document."""
+        statuses = {HTTPStatus.BAD_REQUEST, HTTPStatus.INTERNAL_SERVER_ERROR, *self.extra_errors}
+        if self.scope is not None:  # the gateway refuses a missing or bad key; the route a missing scope
+            statuses |= {HTTPStatus.FORBIDDEN, HTTPStatus.SERVICE_UNAVAILABLE}
+        if "{" in self.path:
+            statuses.add(HTTPStatus.NOT_FOUND)
+        if self.max_body_bytes:
+            statuses |= {HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.UNSUPPORTED_MEDIA_TYPE}
+        return tuple(sorted(statuses))
+
 
 ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec("GET", "/v1/health", FunctionName.HEALTH, None),
     # 256 KiB payload + 8 KiB metadata + the rest of the envelope.
-    RouteSpec("POST", "/v1/events", FunctionName.INGEST, Scope.EVENTS_WRITE, 300 * KIB),
+    RouteSpec("POST", "/v1/events", FunctionName.INGEST, Scope.EVENTS_WRITE, 300 * KIB, _INGEST_ERRORS),
     # Lambda's synchronous invocation payload limit is 6 MB; stay under it after base64.
-    RouteSpec("POST", "/v1/events/batch", FunctionName.INGEST, Scope.EVENTS_WRITE, 4 * 1024 * KIB),
+    RouteSpec("POST", "/v1/events/batch", FunctionName.INGEST, Scope.EVENTS_WRITE, 4 * 1024 * KIB, _INGEST_ERRORS),
     RouteSpec("GET", "/v1/inbox", FunctionName.INBOX, Scope.EVENTS_READ),
     RouteSpec("GET", "/v1/events/{event_id}", FunctionName.INBOX, Scope.EVENTS_READ),
     RouteSpec("POST", "/v1/events/{event_id}/ack", FunctionName.ACK, Scope.EVENTS_READ),
     RouteSpec("POST", "/v1/inbox/ack", FunctionName.ACK, Scope.EVENTS_READ, 16 * KIB),
     RouteSpec("DELETE", "/v1/events/{event_id}", FunctionName.ACK, Scope.EVENTS_WRITE),
     RouteSpec("POST", "/v1/events/{event_id}/replay", FunctionName.ACK, Scope.EVENTS_WRITE),
-    RouteSpec("POST", "/v1/keys", FunctionName.KEYS, Scope.KEYS_MANAGE, 4 * KIB),
+    # 409: the tenant holds as many keys as it may.
+    RouteSpec("POST", "/v1/keys", FunctionName.KEYS, Scope.KEYS_MANAGE, 4 * KIB, (HTTPStatus.CONFLICT,)),
     RouteSpec("GET", "/v1/keys", FunctionName.KEYS, Scope.KEYS_MANAGE),
     RouteSpec("DELETE", "/v1/keys/{key_id}", FunctionName.KEYS, Scope.KEYS_MANAGE),
     RouteSpec("POST", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE, 8 * KIB),

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from triggers.delivery.schedule import DEFAULT_RETRY_DELAYS_SECONDS, MAX_DELAY_SECONDS
 from triggers.tables import TableName
 
+DEFAULT_MAX_KEYS_PER_TENANT = 100
+
 
 class FunctionSettings(BaseModel):
     """Fields map to upper-case environment variables (``events_table`` ← ``EVENTS_TABLE``)."""
@@ -34,6 +36,7 @@ class IngestSettings(ShardedEventsSettings):
     rate_limits_table: str
     idempotency_table: str
     event_ttl_days: int = Field(default=30, ge=1, le=365)
+    # Events per second for keys created without a limit of their own.
     default_rate_limit_per_second: int = Field(default=1000, ge=1)
     # Each container leases this share of a key's per-second budget per DynamoDB write.
     rate_limit_lease_fraction: float = Field(default=0.1, gt=0, le=1)
@@ -53,6 +56,9 @@ class KeysSettings(FunctionSettings):
     api_keys_table: str
     audit_table: str
     bcrypt_rounds: int = Field(default=10, ge=4, le=15)
+    # The ingest function's default: a key without its own limit may grant at most this.
+    default_rate_limit_per_second: int = Field(default=1000, ge=1)
+    max_keys_per_tenant: int = Field(default=DEFAULT_MAX_KEYS_PER_TENANT, ge=1, le=10_000)
 
 
 class SubscriptionsSettings(FunctionSettings):

@@ -71,7 +71,7 @@ SUBSCRIPTIONS = TableSpec(
 )
 RATE_LIMITS = TableSpec(
     name=TableName.RATE_LIMITS,
-    partition_key="pk",  # "<key id>#<epoch second>"
+    partition_key="pk",  # "<key id>#<window start, epoch seconds>"
     ttl_attribute="expires_at",
     purpose="Per-key, per-second token counters",
 )

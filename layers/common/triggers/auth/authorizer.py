@@ -3,7 +3,8 @@
 Per warm container:
 
 * a malformed key or bad checksum is refused before any I/O;
-* a decision is cached for ``cache_ttl`` seconds (this bounds how long a revoked key keeps working);
+* a decision is cached for ``cache_ttl`` seconds (this bounds how long a revoked key keeps working),
+  and never past the key's own ``expires_at``;
 * after that the key record is re-read (one GetItem) to see revocation and expiry, but bcrypt runs
   only once per key and stored hash: a verified (key, hash) pair is remembered.
 
@@ -36,6 +37,7 @@ class Principal:
     key_id: str
     scopes: frozenset[str]
     rate_limit_per_second: int | None = None
+    expires_at: int | None = None  # epoch seconds; None: the key does not expire
 
     def to_context(self) -> dict[str, str | int]:
         """The authorizer's context: HTTP API allows only flat string, number and boolean values."""
@@ -44,6 +46,7 @@ class Principal:
             "key_id": self.key_id,
             "scopes": " ".join(sorted(self.scopes)),
             "rate_limit_per_second": self.rate_limit_per_second or 0,
+            "expires_at": self.expires_at or 0,
         }
 
     @classmethod
@@ -56,6 +59,7 @@ class Principal:
             key_id=str(context["key_id"]),
             scopes=frozenset(str(context.get("scopes", "")).split()),
             rate_limit_per_second=int(context.get("rate_limit_per_second") or 0) or None,
+            expires_at=int(context.get("expires_at") or 0) or None,
         )
 
 
@@ -81,10 +85,17 @@ def _key_id_of(plaintext: str) -> str | None:
 
 
 class KeyAuthorizer:
-    def __init__(self, keys: KeyStore, cache_ttl_seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        keys: KeyStore,
+        cache_ttl_seconds: int,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
         self._keys = keys
         self._cache_ttl = cache_ttl_seconds
         self._clock = clock
+        self._wall_clock = wall_clock
         self._decisions: dict[bytes, _Decision] = {}
         self._verified_hashes: dict[bytes, str] = {}
 
@@ -99,7 +110,10 @@ class KeyAuthorizer:
             logger.info("API key refused", extra={"reason": refusal, "key_id": _key_id_of(plaintext)})
             self._decisions.pop(digest, None)
             return None
-        self._remember(self._decisions, digest, _Decision(principal, self._clock() + self._cache_ttl))
+        trusted_for = float(self._cache_ttl)
+        if principal.expires_at is not None:  # a cached decision never outlives the key itself
+            trusted_for = min(trusted_for, principal.expires_at - self._wall_clock())
+        self._remember(self._decisions, digest, _Decision(principal, self._clock() + trusted_for))
         return principal
 
     def simple_response(self, headers: Mapping[str, str]) -> dict[str, Any]:
@@ -119,7 +133,7 @@ class KeyAuthorizer:
         stored = self._keys.find(parsed.key_id)
         if stored is None:
             return None, "unknown"
-        if not stored.usable_at(datetime.now(UTC)):
+        if not stored.usable_at(datetime.fromtimestamp(self._wall_clock(), UTC)):
             return None, "revoked or expired"
         if self._verified_hashes.get(digest) != stored.secret_hash:
             if not secret_matches(parsed.secret, stored.secret_hash):
@@ -131,6 +145,8 @@ class KeyAuthorizer:
             key_id=key.key_id,
             scopes=frozenset(scope.value for scope in key.scopes),
             rate_limit_per_second=key.rate_limit_per_second,
+            # Rounded down: the principal lapses no later than the key.
+            expires_at=int(datetime.fromisoformat(key.expires_at).timestamp()) if key.expires_at else None,
         )
         return principal, ""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -52,13 +52,25 @@ def is_conditional_failure(exc: ClientError) -> bool:
     return error_code(exc) == "ConditionalCheckFailedException"
 
 
+# Why a transaction step can be cancelled that says nothing about the data: retrying is safe.
+_TRANSIENT_CANCELLATIONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+
+
+def _is_transient(exc: ClientError) -> bool:
+    code = error_code(exc)
+    if code == "TransactionCanceledException":
+        reasons: list[Any] = list(exc.response.get("CancellationReasons", []))
+        return any(reason.get("Code") in _TRANSIENT_CANCELLATIONS for reason in reasons)
+    return code in _TRANSIENT_CODES
+
+
 @contextmanager
 def storage_errors() -> Iterator[None]:
     """Throttling and service faults become StorageUnavailable (503, safe to retry); bugs stay 500s."""
     try:
         yield
     except ClientError as exc:
-        if error_code(exc) in _TRANSIENT_CODES:
+        if _is_transient(exc):
             raise StorageUnavailable() from exc
         raise
     except BotoCoreError as exc:  # connection and read timeouts

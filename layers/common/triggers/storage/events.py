@@ -27,6 +27,7 @@ from botocore.exceptions import ClientError
 
 from triggers.errors import DomainError, NotFound, StorageUnavailable
 from triggers.ids import highest_id_at, is_event_id, lowest_id_at, new_id, shard_of
+from triggers.json_limits import MAX_FIELD_DEPTH, json_depth
 from triggers.models import (
     AckResult,
     DeliveryAttempt,
@@ -38,6 +39,7 @@ from triggers.models import (
     InboxQuery,
     iso_utc,
 )
+from triggers.observability import logger
 from triggers.storage.dynamo import is_conditional_failure, storage_errors
 from triggers.tables import INBOX_INDEX
 
@@ -54,6 +56,21 @@ _BEFORE_ALL_IDS = "0"
 # Each shard first reads its even share of a page plus this margin, which covers the usual skew.
 _SHARE_SLACK = 1.5
 _AFTER_ALL_IDS = "~"
+# Lambda answers at most 6 MB, and a page's JSON is escaped once more inside the proxy response.
+MAX_PAGE_WIRE_BYTES = 5_000_000
+# An event's fields besides its payload and metadata, at their longest (ids, type, source, 20 tags...).
+_EVENT_FIELDS_WIRE_BYTES = 4_096
+
+
+def wire_size(item: Item) -> int:
+    """An upper bound of the bytes an event item adds to a Lambda proxy response.
+
+    ``json.dumps`` of the stored JSON text is exactly how long that text becomes once the page (which
+    embeds it) is itself embedded as a string in the proxy response: quotes, backslashes and
+    non-ASCII characters all grow there.
+    """
+    stored = [item[name]["S"] for name in ("payload", "metadata") if name in item]
+    return _EVENT_FIELDS_WIRE_BYTES + sum(len(json.dumps(text)) for text in stored)
 
 
 def event_key(tenant_id: str, event_id: str, shard_count: int) -> Item:
@@ -96,6 +113,9 @@ class _ShardReader:
     def head_id(self) -> str | None:
         self.fill()
         return str(self._items[0]["sk"]["S"]) if self._items else None
+
+    def head(self) -> Item:
+        return self._items[0]
 
     def take(self) -> Item:
         return self._items.popleft()
@@ -327,14 +347,21 @@ class EventStore:
         list(self._pool.map(_ShardReader.fill, shards))
         heads = [(reader.head_id(), index) for index, reader in enumerate(shards) if reader.head_id()]
         heapq.heapify(heads)
-        merged: list[Item] = []
-        while heads and len(merged) < wanted:
+        page: list[Item] = []
+        size = 0
+        while heads:
             _, index = heapq.heappop(heads)
-            merged.append(shards[index].take())
-            if next_id := shards[index].head_id():
+            reader = shards[index]
+            # A page ends at `limit` events or before the response would outgrow Lambda's payload limit,
+            # whichever comes first; either way the next page starts right after its last event.
+            cost = wire_size(reader.head())
+            if len(page) == query.limit or (page and size + cost > MAX_PAGE_WIRE_BYTES):
+                return InboxSlice(events=[self.event_from_item(item) for item in page], has_more=True)
+            page.append(reader.take())
+            size += cost
+            if next_id := reader.head_id():
                 heapq.heappush(heads, (next_id, index))
-        events = [self.event_from_item(item) for item in merged[: query.limit]]
-        return InboxSlice(events=events, has_more=len(merged) > query.limit)
+        return InboxSlice(events=[self.event_from_item(item) for item in page], has_more=False)
 
     def _inbox_query(
         self, tenant_id: str, shard: int, query: InboxQuery, low: str, high: str, page_size: int
@@ -344,7 +371,7 @@ class EventStore:
             "IndexName": INBOX_INDEX.name,
             "KeyConditionExpression": "inbox_pk = :pk AND inbox_sk BETWEEN :low AND :high",
             "ExpressionAttributeValues": {
-                ":pk": {"S": inbox_partition(f"{tenant_id}#{shard}", query.status)},
+                ":pk": {"S": inbox_partition(f"{tenant_id}#{shard}", EventStatus(query.status))},
                 ":low": {"S": low},
                 ":high": {"S": high},
             },
@@ -372,6 +399,7 @@ class EventStore:
     @staticmethod
     def event_from_item(item: Item, attempts: list[Item] | None = None) -> Event:
         """``attempts=None``: the attempt records were not read (inbox listings), so none are reported."""
+        payload, metadata, unreadable = _client_json(item)
         history = None if attempts is None else [attempt_from_item(attempt) for attempt in attempts]
         last = history[-1] if history else None
         delivery = DeliverySummary(
@@ -390,8 +418,9 @@ class EventStore:
             received_at=item["received_at"]["S"],
             source=item["source"]["S"] if "source" in item else None,
             tags=[tag["S"] for tag in item["tags"]["L"]] if "tags" in item else [],
-            metadata=json.loads(item["metadata"]["S"]) if "metadata" in item else {},
-            payload=json.loads(item["payload"]["S"]),
+            metadata=metadata,
+            payload=payload,
+            payload_error=unreadable,
             acknowledged_at=item["acknowledged_at"]["S"] if "acknowledged_at" in item else None,
             delivery=delivery,
             generation=int(item.get("generation", {}).get("N", 0)),
@@ -409,3 +438,20 @@ def attempt_from_item(item: Item) -> DeliveryAttempt:
         latency_ms=int(item["latency_ms"]["N"]),
         error=item["error"]["S"] if "error" in item else None,
     )
+
+
+def _client_json(item: Item) -> tuple[dict[str, Any], dict[str, Any], str | None]:
+    """The stored payload and metadata, or empty objects and why, if they cannot be served.
+
+    The door keeps out anything that cannot be read back; this guard keeps one item stored before a
+    limit existed (or written by hand) from breaking every page and read that includes it.
+    """
+    try:
+        texts = [item[name]["S"] if name in item else "{}" for name in ("payload", "metadata")]
+        if any(json_depth(text) > MAX_FIELD_DEPTH for text in texts):
+            raise ValueError("nested deeper than the API serves")
+        payload, metadata = (json.loads(text) for text in texts)
+    except (ValueError, RecursionError) as exc:
+        logger.error("Stored event cannot be served", extra={"event_id": item["sk"]["S"], "reason": str(exc)})
+        return {}, {}, "The stored payload cannot be served; erase the event or replay a corrected copy"
+    return payload, metadata, None

@@ -1,22 +1,38 @@
-"""API keys: only a bcrypt hash of each secret is stored, keyed by the id the key itself carries."""
+"""API keys: only a bcrypt hash of each secret is stored, keyed by the id the key itself carries.
+
+Each tenant also has one counter item (``key_id = "tenant#<tenant>"``, never a valid key id) holding
+how many of its keys are active; creating and revoking a key move it in the same transaction, so the
+per-tenant cap holds exactly, even under concurrent requests.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from triggers.auth.apikeys import Scope, display_hint, hash_secret, new_key
-from triggers.errors import NotFound
-from triggers.models import ApiKey, ApiKeyCreated, KeyCreateIn, iso_utc
-from triggers.storage.dynamo import is_conditional_failure, storage_errors
+from triggers.errors import LimitReached, NotFound
+from triggers.models import ApiKey, ApiKeyCreated, iso_utc
+from triggers.settings import DEFAULT_MAX_KEYS_PER_TENANT
+from triggers.storage.dynamo import error_code, storage_errors
 from triggers.tables import KEYS_BY_TENANT_INDEX
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+
+@dataclass(frozen=True)
+class KeyTerms:
+    """What a new key may do and for how long."""
+
+    name: str
+    scopes: frozenset[Scope]
+    expires_at: datetime | None = None
+    rate_limit_per_second: int | None = None
 
 
 @dataclass(frozen=True)
@@ -33,21 +49,25 @@ class StoredKey:
 
 
 class KeyStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table: str, max_keys_per_tenant: int = DEFAULT_MAX_KEYS_PER_TENANT
+    ) -> None:
         self._client = client
         self._table = table
+        self._max_keys = max_keys_per_tenant
 
-    def create(self, tenant_id: str, request: KeyCreateIn, bcrypt_rounds: int) -> ApiKeyCreated:
+    def create(self, tenant_id: str, terms: KeyTerms, bcrypt_rounds: int) -> ApiKeyCreated:
+        """Stores a new key, or raises LimitReached when the tenant already has its maximum of active keys."""
         parts, plaintext = new_key()
         created = ApiKeyCreated(
             key_id=parts.key_id,
             tenant_id=tenant_id,
-            name=request.name,
-            scopes=sorted(set(request.scopes)),
+            name=terms.name,
+            scopes=sorted(terms.scopes),
             hint=display_hint(plaintext),
             created_at=iso_utc(datetime.now(UTC)),
-            expires_at=iso_utc(request.expires_at) if request.expires_at else None,
-            rate_limit_per_second=request.rate_limit_per_second,
+            expires_at=iso_utc(terms.expires_at) if terms.expires_at else None,
+            rate_limit_per_second=terms.rate_limit_per_second,
             key=plaintext,
         )
         item: dict[str, AttributeValueTypeDef] = {
@@ -63,8 +83,26 @@ class KeyStore:
             item["expires_at"] = {"S": created.expires_at}
         if created.rate_limit_per_second:
             item["rate_limit_per_second"] = {"N": str(created.rate_limit_per_second)}
-        with storage_errors():
-            self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(key_id)")
+        try:
+            with storage_errors():
+                self._client.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Put": {
+                                "TableName": self._table,
+                                "Item": item,
+                                "ConditionExpression": "attribute_not_exists(key_id)",
+                            }
+                        },
+                        self._count_active(tenant_id, +1),
+                    ]
+                )
+        except ClientError as exc:
+            if _cancelled_by_condition(exc, index=1):
+                raise LimitReached(
+                    f"This tenant has {self._max_keys} active API keys, the most it may hold; revoke one first"
+                ) from exc
+            raise
         return created
 
     def find(self, key_id: str) -> StoredKey | None:
@@ -90,24 +128,51 @@ class KeyStore:
                 return keys
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
+    def get(self, tenant_id: str, key_id: str) -> ApiKey:
+        """A key of this tenant; another tenant's key is reported as not found, never as forbidden."""
+        found = self.find(key_id) if _COUNTER_PREFIX not in key_id else None
+        if found is None or found.key.tenant_id != tenant_id:
+            raise NotFound("API key not found")
+        return found.key
+
     def revoke(self, tenant_id: str, key_id: str) -> None:
-        """Idempotent; another tenant's key is reported as not found, never as forbidden."""
+        """Idempotent: revoking a revoked key changes nothing (and frees no second slot)."""
         try:
             with storage_errors():
-                self._client.update_item(
-                    TableName=self._table,
-                    Key={"key_id": {"S": key_id}},
-                    UpdateExpression="SET revoked_at = if_not_exists(revoked_at, :now)",
-                    ConditionExpression="tenant_id = :tenant",
-                    ExpressionAttributeValues={
-                        ":tenant": {"S": tenant_id},
-                        ":now": {"S": iso_utc(datetime.now(UTC))},
-                    },
+                self._client.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Update": {
+                                "TableName": self._table,
+                                "Key": {"key_id": {"S": key_id}},
+                                "UpdateExpression": "SET revoked_at = :now",
+                                "ConditionExpression": "tenant_id = :tenant AND attribute_not_exists(revoked_at)",
+                                "ExpressionAttributeValues": {
+                                    ":tenant": {"S": tenant_id},
+                                    ":now": {"S": iso_utc(datetime.now(UTC))},
+                                },
+                            }
+                        },
+                        self._count_active(tenant_id, -1),
+                    ]
                 )
         except ClientError as exc:
-            if is_conditional_failure(exc):
-                raise NotFound("API key not found") from exc
-            raise
+            if not _cancelled_by_condition(exc, index=0):
+                raise
+            self.get(tenant_id, key_id)  # already revoked is fine; another tenant's or no key is a 404
+
+    def _count_active(self, tenant_id: str, change: int) -> Any:
+        """The transaction step that moves the tenant's active-key count, refusing to pass the cap."""
+        step: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": {"key_id": {"S": f"{_COUNTER_PREFIX}{tenant_id}"}},
+            "UpdateExpression": "ADD active_keys :change",
+            "ExpressionAttributeValues": {":change": {"N": str(change)}},
+        }
+        if change > 0:
+            step["ConditionExpression"] = "attribute_not_exists(active_keys) OR active_keys < :max"
+            step["ExpressionAttributeValues"][":max"] = {"N": str(self._max_keys)}
+        return {"Update": step}
 
     @staticmethod
     def _from_item(item: dict[str, AttributeValueTypeDef]) -> ApiKey:
@@ -125,3 +190,14 @@ class KeyStore:
             revoked_at=text("revoked_at"),
             rate_limit_per_second=int(item["rate_limit_per_second"]["N"]) if "rate_limit_per_second" in item else None,
         )
+
+
+_COUNTER_PREFIX = "tenant#"
+
+
+def _cancelled_by_condition(exc: ClientError, index: int) -> bool:
+    """Whether a transaction was cancelled because step ``index``'s condition failed."""
+    if error_code(exc) != "TransactionCanceledException":
+        return False
+    reasons: list[Any] = list(exc.response.get("CancellationReasons", []))
+    return len(reasons) > index and reasons[index].get("Code") == "ConditionalCheckFailed"
