@@ -83,7 +83,7 @@ class EnvironmentConfig:
     log_level: str
     log_retention: RetentionDays
     alarms: AlarmThresholds
-    retain_data: bool  # keep tables, keys, secrets and logs when the stack is deleted
+    retain_data: bool  # keep tables, keys, secret, queues and logs when the stack is deleted
     deletion_protection: bool
     concurrency: Concurrency
     # How CodeDeploy shifts each function's `live` alias to a new version; the function's release alarms
@@ -194,11 +194,10 @@ PROD = EnvironmentConfig(
     ),
     retain_data=True,
     deletion_protection=True,
-    # 5,000 requests/s x ~40 ms (authorizer cache hit + invoke; ingest's one or two DynamoDB writes) is
-    # ~200 concurrent for ingest and less for the authorizer; cold starts and bcrypt on cache misses
-    # double it. 300 + 300 reserved leave 400 of a default account to the other API functions, the
-    # dispatcher (shards x 4) and the worker (at most 200: a slow subscriber holds one for its whole
-    # timeout, and no more than 200 of them can).
+    # 5,000 requests/s x ~40 ms (ingest's one or two DynamoDB writes; less for a cached authorizer decision)
+    # is ~200 concurrent; 300 each leaves half as much again for cold starts and bcrypt on cache misses.
+    # That leaves 400 of a default account to the other API functions, the dispatcher (shards x 4) and
+    # the worker (at most 200: a slow subscriber holds one for its whole timeout, no more than 200 can).
     concurrency=Concurrency(
         reserved={FunctionName.AUTHORIZER: 300, FunctionName.INGEST: 300},
         worker_max=200,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import aws_cdk as cdk
 import pytest
+from aws_cdk.assertions import Match, Template
 from triggers.metric_names import NAMESPACE
 from triggers.routes import FunctionName
 from triggers.settings import (
@@ -17,7 +21,9 @@ from triggers.settings import (
     WorkerSettings,
 )
 
-from stacks.layer_bundle import PYTHON_VERSION
+from stacks.config import DEV
+from stacks.constructs.micro_function import MicroFunction, common_layer
+from stacks.layer_bundle import PYTHON_VERSION, LayerBundle
 from tests.infrastructure.conftest import Synthesized
 from tests.infrastructure.functions import RETENTION_DAYS, alias_of, function_of, grants, role_statements
 from tests.infrastructure.templates import as_list
@@ -261,3 +267,19 @@ def test_a_request_path_release_must_keep_within_the_routes_p99_budget(
         and alarm["Properties"]["AlarmName"].startswith(f"{synthesized.config.prefix}-{function.value} ")
     ]
     assert [alarm["Threshold"] for alarm in durations] == [synthesized.config.alarms.p99_latency_ms]
+
+
+def test_snap_start_can_be_switched_on_for_the_versions_the_alias_serves(layer_bundle: LayerBundle) -> None:
+    """SnapStart restores published versions only, which is what every alias serves already."""
+    stack = cdk.Stack(cdk.App(), "SnapStartProbe")
+    config = replace(DEV, snap_start=True)
+    MicroFunction(
+        stack,
+        FunctionName.HEALTH,
+        config=config,
+        layer=common_layer(stack, config, layer_bundle),
+        settings=FunctionSettings(),
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties("AWS::Lambda::Function", {"SnapStart": {"ApplyOn": "PublishedVersions"}})
+    template.has_resource_properties("AWS::Lambda::Alias", {"Name": "live", "FunctionVersion": Match.any_value()})
