@@ -1,13 +1,15 @@
 """``triggers``: runs the local stack, issues API keys and redrives dead letters while it runs, and
-receives webhooks.
+receives webhooks; with ``--env``, administers a deployed environment with the deployer's AWS credentials.
 
     triggers run                                   # start everything; Ctrl-C stops it
     triggers keys create --tenant acme [--scopes events:write,events:read] [--name ...]
     triggers dlq redrive [--max N]                 # dead-lettered deliveries back to the delivery queue
+    triggers dlq redrive --env prod [--max N]      # the same in a deployed environment
+    triggers admin keys create --env prod --tenant acme [--scopes keys:manage] [--name ...]
     triggers receive --port 9000 [--secret whsec_...] [--fail 500 [--fail-times 3]]
 
 ``TRIGGERS_PORT`` (default 8080) picks the API port for the stack's commands; ``TRIGGERS_AWS_PORT`` the
-emulated AWS port.
+emulated AWS port. ``--env`` commands act in the account and region of ``AWS_PROFILE``/``AWS_REGION``.
 """
 
 from __future__ import annotations
@@ -29,9 +31,19 @@ from pydantic import ValidationError
 from triggers.auth.apikeys import Scope
 from triggers.delivery.signing import SECRET_PREFIX
 from triggers.errors import StorageUnavailable
+from triggers.models import ApiKeyCreated
 from triggers.storage.dynamo import CLIENT_CONFIG
+from triggers.storage.keys import KeyTerms
 
-from local.dead_letters import redrive
+from local.dead_letters import Redrive, redrive
+from local.deployed import (
+    ENVIRONMENT_NAMES,
+    DeployedEnvironment,
+    DeployedError,
+    deployer_dynamodb,
+    deployer_sqs,
+    reaching,
+)
 from local.receiver import Delivery, FailurePlan, WebhookReceiver
 from local.stack import (
     DEFAULT_API_PORT,
@@ -57,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         status: int = args.command(args)
-    except CliError as error:
+    except (CliError, DeployedError) as error:
         print(f"triggers: {error}", file=sys.stderr)
         return 1
     return status
@@ -88,23 +100,48 @@ def create_key(args: argparse.Namespace) -> int:
             created = issue_key(state, args.tenant, args.scopes, args.name or f"{args.tenant} key")
     except ValidationError as error:
         raise CliError(str(error)) from error
-    # The key alone on stdout, so `KEY=$(triggers keys create --tenant acme)` works.
-    print(created.key, flush=True)
-    print(f"Key {created.key_id} for tenant {created.tenant_id!r}: {', '.join(created.scopes)}", file=sys.stderr)
+    _print_key(created)
     return 0
 
 
+def admin_create_key(args: argparse.Namespace) -> int:
+    """The first key of a tenant in a deployed environment: POST /v1/keys itself needs a keys:manage key."""
+    environment = DeployedEnvironment(args.env)
+    terms = KeyTerms(name=args.name or f"{args.tenant} admin key", scopes=frozenset(args.scopes))
+    print(f"Creating a key in {environment.where()}.", file=sys.stderr)
+    _print_key(environment.create_key(deployer_dynamodb(), args.tenant, terms))
+    return 0
+
+
+def _print_key(created: ApiKeyCreated) -> None:
+    # The key alone on stdout, so `KEY=$(triggers keys create --tenant acme)` works; shown this once only.
+    print(created.key, flush=True)
+    print(f"Key {created.key_id} for tenant {created.tenant_id!r}: {', '.join(created.scopes)}", file=sys.stderr)
+
+
 def redrive_dead_letters(args: argparse.Namespace) -> int:
-    state = _running_stack()
-    with _reaching(state):
-        # The functions' client settings: bounded timeouts, so a dead stack fails fast.
-        sqs = boto3.client("sqs", config=CLIENT_CONFIG)
-        result = redrive(sqs, state.dead_letter_queue_url, state.delivery_queue_url, args.max)
+    result = _redrive_deployed(DeployedEnvironment(args.env), args.max) if args.env else _redrive_local(args.max)
     print(f"Moved {result.moved} dead-lettered job(s) back to the delivery queue.", flush=True)
     if result.refused:
         print(f"{result.refused} job(s) were refused and stay in the DLQ; run the command again.", file=sys.stderr)
         return 1
     return 0
+
+
+def _redrive_local(limit: int | None) -> Redrive:
+    state = _running_stack()
+    with _reaching(state):
+        # The functions' client settings: bounded timeouts, so a dead stack fails fast.
+        sqs = boto3.client("sqs", config=CLIENT_CONFIG)
+        return redrive(sqs, state.dead_letter_queue_url, state.delivery_queue_url, limit)
+
+
+def _redrive_deployed(environment: DeployedEnvironment, limit: int | None) -> Redrive:
+    print(f"Redriving dead letters in {environment.where()}.", file=sys.stderr)
+    sqs = deployer_sqs()
+    delivery_queue_url, dead_letter_queue_url = environment.queue_urls(sqs)
+    with reaching(environment):
+        return redrive(sqs, dead_letter_queue_url, delivery_queue_url, limit)
 
 
 def receive(args: argparse.Namespace) -> int:
@@ -281,11 +318,30 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", help="a label shown in key lists (default: '<tenant> key')")
     create.set_defaults(command=create_key)
 
-    dlq = commands.add_parser("dlq", help="the running local stack's dead-letter queue")
+    dlq = commands.add_parser("dlq", help="the delivery dead-letter queue (of the local stack, or of --env)")
     dlq_commands = dlq.add_subparsers(required=True, metavar="COMMAND")
     redrive_parser = dlq_commands.add_parser("redrive", help="move dead-lettered jobs back to the delivery queue")
     redrive_parser.add_argument("--max", type=_positive, help="move at most this many jobs (default: all)")
+    redrive_parser.add_argument(
+        "--env", choices=ENVIRONMENT_NAMES, help="a deployed environment, with your AWS credentials (default: local)"
+    )
     redrive_parser.set_defaults(command=redrive_dead_letters)
+
+    admin = commands.add_parser("admin", help="administer a deployed environment with your AWS credentials")
+    admin_commands = admin.add_subparsers(required=True, metavar="COMMAND")
+    admin_keys = admin_commands.add_parser("keys", help="API keys, written straight into the environment")
+    admin_key_commands = admin_keys.add_subparsers(required=True, metavar="COMMAND")
+    admin_create = admin_key_commands.add_parser("create", help="create a tenant's key and print it once")
+    admin_create.add_argument("--env", required=True, choices=ENVIRONMENT_NAMES, help="the deployed environment")
+    admin_create.add_argument("--tenant", required=True, type=_tenant, help="the tenant the key belongs to")
+    admin_create.add_argument(
+        "--scopes",
+        type=_scopes,
+        default=[Scope.KEYS_MANAGE],
+        help="comma-separated scopes (default: keys:manage, enough to create the tenant's other keys)",
+    )
+    admin_create.add_argument("--name", help="a label shown in key lists (default: '<tenant> admin key')")
+    admin_create.set_defaults(command=admin_create_key)
 
     receive_parser = commands.add_parser("receive", help="a webhook receiver on 127.0.0.1 that prints deliveries")
     receive_parser.add_argument("--port", type=_port, default=9000, help="the port to listen on (default: 9000)")

@@ -37,6 +37,8 @@ from triggers.tables import TableName, physical_name
 from local.aws import create_cursor_secret, create_queues, create_tables
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
     from local.lambdas import FunctionRegistry
 
 HOST = "127.0.0.1"
@@ -246,13 +248,18 @@ def delivery_pollers(functions: FunctionRegistry) -> list[BackgroundService]:
 
 
 def issue_key(state: StackState, tenant: str, scopes: list[Scope], name: str) -> ApiKeyCreated:
-    """Creates a key outside the API, audited like one made through it."""
+    """Creates a key in the running stack (the demo key, `triggers keys create`)."""
     client = dynamodb_client()  # the functions' client: bounded timeouts, so a dead stack fails fast
-    keys = KeyStore(client, physical_name(state.prefix, TableName.API_KEYS))
-    created = keys.create(tenant, KeyTerms(name, frozenset(scopes)), state.bcrypt_rounds)
-    AuditLog(client, physical_name(state.prefix, TableName.AUDIT)).record(
-        tenant, "key.created", created.key_id, LOCAL_OPERATOR
-    )
+    terms = KeyTerms(name, frozenset(scopes))
+    return create_key_outside_the_api(client, state.prefix, tenant, terms, state.bcrypt_rounds, LOCAL_OPERATOR)
+
+
+def create_key_outside_the_api(
+    client: DynamoDBClient, prefix: str, tenant: str, terms: KeyTerms, bcrypt_rounds: int, actor: str
+) -> ApiKeyCreated:
+    """Writes a key into the prefix's tables, audited like one made through the API (also used against AWS)."""
+    created = KeyStore(client, physical_name(prefix, TableName.API_KEYS)).create(tenant, terms, bcrypt_rounds)
+    AuditLog(client, physical_name(prefix, TableName.AUDIT)).record(tenant, "key.created", created.key_id, actor)
     return created
 
 

@@ -6,7 +6,7 @@ import json
 from functools import partial
 from typing import Any, cast
 
-from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import ArnFormat, CfnOutput, Duration, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_apigatewayv2_integrations as integrations
@@ -74,7 +74,14 @@ class ApiStack(Stack):
         """Which functions exist, their settings, and the only grants each one's routes need."""
         name = partial(physical_name, config.prefix)
         table = data.tables
-        micro_function = partial(MicroFunction, self, config=config, layer=layer)
+        # A release of any function on the request path must keep within the routes' p99 budget.
+        micro_function = partial(
+            MicroFunction,
+            self,
+            config=config,
+            layer=layer,
+            duration_budget=Duration.millis(config.alarms.p99_latency_ms),
+        )
         functions = (
             micro_function(
                 FunctionName.AUTHORIZER,
@@ -185,12 +192,20 @@ class ApiStack(Stack):
         )
         cfn_stage = cast(apigwv2.CfnStage, stage.node.default_child)
         cfn_stage.access_log_settings = apigwv2.CfnStage.AccessLogSettingsProperty(
-            destination_arn=access_logs.log_group_arn, format=json.dumps(ACCESS_LOG_FORMAT)
+            # The log group's own ARN ends in ":*", which API Gateway stores without it: the stage would
+            # show drift forever. Built from the name instead.
+            destination_arn=self.format_arn(
+                service="logs",
+                resource="log-group",
+                resource_name=access_logs.log_group_name,
+                arn_format=ArnFormat.COLON_RESOURCE_NAME,
+            ),
+            format=json.dumps(ACCESS_LOG_FORMAT),
         )
 
         authorizer = authorizers.HttpLambdaAuthorizer(
             AUTHORIZER_ID,
-            self.functions[FunctionName.AUTHORIZER].function,
+            self.functions[FunctionName.AUTHORIZER].alias,
             authorizer_name=f"{config.prefix}-api-key",
             response_types=[authorizers.HttpLambdaResponseType.SIMPLE],
             identity_source=list(GATEWAY_AUTHORIZER.identity_sources),
@@ -198,7 +213,7 @@ class ApiStack(Stack):
         )
         route_integrations = {
             route.function: integrations.HttpLambdaIntegration(
-                f"{route.function.value}-integration", self.functions[route.function].function
+                f"{route.function.value}-integration", self.functions[route.function].alias
             )
             for route in ROUTES
         }

@@ -9,7 +9,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aws_cdk import Duration, RemovalPolicy
+from aws_cdk.aws_codedeploy import ILambdaDeploymentConfig, LambdaDeploymentConfig
 from aws_cdk.aws_logs import RetentionDays
+from triggers.routes import FunctionName
+
+# HTTP API's account-wide throttle per region (a quota a deployer can ask to raise): no stage may
+# promise more, or the account refuses what the stage lets through.
+HTTP_API_ACCOUNT_RATE = 10_000
+HTTP_API_ACCOUNT_BURST = 5_000
+# Lambda's default concurrent executions per account and region, and what it always keeps unreserved.
+DEFAULT_ACCOUNT_CONCURRENCY = 1_000
+MIN_UNRESERVED_CONCURRENCY = 100
 
 
 @dataclass(frozen=True)
@@ -18,6 +28,26 @@ class ApiThrottle:
 
     rate_limit: int  # steady requests per second
     burst_limit: int
+
+
+@dataclass(frozen=True)
+class Concurrency:
+    """How an environment shares the account's Lambda concurrency, so slow webhooks never starve the API.
+
+    The request path reserves its own (a reservation is also that function's ceiling); the worker, whose
+    invocations last as long as subscribers make them wait, is capped by its queue's event source; the
+    dispatcher runs at most (stream shards x ``stream_parallelization``) batches at once. Everything not
+    reserved shares the rest of the account. Sized to fit an account at Lambda's default limit
+    (``DEFAULT_ACCOUNT_CONCURRENCY``); docs/operations.md says what to raise for more.
+    """
+
+    reserved: Mapping[FunctionName, int]
+    worker_max: int  # SQS event source maximum concurrency (2-1,000)
+    stream_parallelization: int  # concurrent dispatcher batches per stream shard (1-10)
+
+    @property
+    def total_reserved(self) -> int:
+        return sum(self.reserved.values())
 
 
 @dataclass(frozen=True)
@@ -53,8 +83,14 @@ class EnvironmentConfig:
     log_level: str
     log_retention: RetentionDays
     alarms: AlarmThresholds
-    retain_data: bool  # keep tables, keys, secrets and logs when the stack is deleted
+    retain_data: bool  # keep tables, keys, secret, queues and logs when the stack is deleted
     deletion_protection: bool
+    concurrency: Concurrency
+    # How CodeDeploy shifts each function's `live` alias to a new version; the function's release alarms
+    # roll it back.
+    deployment: ILambdaDeploymentConfig
+    # Lambda SnapStart: each published version starts from a snapshot of an initialised container.
+    snap_start: bool = False
 
     @property
     def prefix(self) -> str:
@@ -63,7 +99,9 @@ class EnvironmentConfig:
 
     @property
     def removal_policy(self) -> RemovalPolicy:
-        return RemovalPolicy.RETAIN if self.retain_data else RemovalPolicy.DESTROY
+        """Retained on update and delete, but not when the stack's first create fails: CloudFormation then
+        deletes what it made, so a retry does not collide with a leftover table, queue or log group."""
+        return RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE if self.retain_data else RemovalPolicy.DESTROY
 
 
 DEV = EnvironmentConfig(
@@ -90,6 +128,13 @@ DEV = EnvironmentConfig(
     ),
     retain_data=False,
     deletion_protection=False,
+    # 50 requests/s at ~40 ms per invocation is 2 concurrent; 10 each leaves room for cold starts.
+    concurrency=Concurrency(
+        reserved={FunctionName.AUTHORIZER: 10, FunctionName.INGEST: 10},
+        worker_max=5,
+        stream_parallelization=1,
+    ),
+    deployment=LambdaDeploymentConfig.ALL_AT_ONCE,
 )
 
 STAGING = EnvironmentConfig(
@@ -116,6 +161,13 @@ STAGING = EnvironmentConfig(
     ),
     retain_data=False,
     deletion_protection=False,
+    # 500 requests/s x ~40 ms = 20 concurrent per function on the request path; reserved at 2.5x that.
+    concurrency=Concurrency(
+        reserved={FunctionName.AUTHORIZER: 50, FunctionName.INGEST: 50},
+        worker_max=20,
+        stream_parallelization=2,
+    ),
+    deployment=LambdaDeploymentConfig.ALL_AT_ONCE,
 )
 
 PROD = EnvironmentConfig(
@@ -123,7 +175,7 @@ PROD = EnvironmentConfig(
     event_ttl_days=30,
     shard_count=8,
     point_in_time_recovery_days=35,
-    throttle=ApiThrottle(rate_limit=5000, burst_limit=10000),
+    throttle=ApiThrottle(rate_limit=5000, burst_limit=HTTP_API_ACCOUNT_BURST),
     auth_cache_ttl_seconds=60,
     default_rate_limit_per_second=1000,
     bcrypt_rounds=12,
@@ -142,6 +194,16 @@ PROD = EnvironmentConfig(
     ),
     retain_data=True,
     deletion_protection=True,
+    # 5,000 requests/s x ~40 ms (ingest's one or two DynamoDB writes; less for a cached authorizer decision)
+    # is ~200 concurrent; 300 each leaves half as much again for cold starts and bcrypt on cache misses.
+    # That leaves 400 of a default account to the other API functions, the dispatcher (shards x 4) and
+    # the worker (at most 200: a slow subscriber holds one for its whole timeout, no more than 200 can).
+    concurrency=Concurrency(
+        reserved={FunctionName.AUTHORIZER: 300, FunctionName.INGEST: 300},
+        worker_max=200,
+        stream_parallelization=4,
+    ),
+    deployment=LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES,
 )
 
 ENVIRONMENTS: Mapping[str, EnvironmentConfig] = {config.name: config for config in (DEV, STAGING, PROD)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
@@ -40,7 +40,12 @@ DEAD_LETTER_RETENTION = Duration.days(14)
 DATA_KEY_REUSE = Duration.hours(1)
 DISPATCHER_TIMEOUT = Duration.seconds(60)
 STREAM_BATCH_SIZE = 100
+# A failing batch is halved until the bad record is alone (halving does not count as a retry), then
+# retried this often before its position goes to the dispatch failures queue.
 STREAM_RETRY_ATTEMPTS = 10
+# A record no batch could dispatch for this long goes to the dispatch failures queue too, so one shard
+# cannot stall for the stream's whole 24 h; the 18 h left are for replaying it (docs/operations.md).
+STREAM_MAX_RECORD_AGE = Duration.hours(6)
 
 
 class DeliveryStack(Stack):
@@ -96,6 +101,11 @@ class DeliveryStack(Stack):
             "The dispatcher's on-failure destination is itself the last stop: any message in it raises an alarm",
         )
         self.functions = self._functions(config, data, common_layer(self, config, layer_bundle))
+        # What a redrive needs (docs/operations.md#dead-letters): `triggers dlq redrive --env` finds the
+        # queues by name; `aws sqs start-message-move-task` needs both ARNs.
+        CfnOutput(self, "DeadLetterQueueUrl", value=self.dead_letter_queue.queue_url)
+        CfnOutput(self, "DeadLetterQueueArn", value=self.dead_letter_queue.queue_arn)
+        CfnOutput(self, "DeliveryQueueArn", value=self.delivery_queue.queue_arn)
 
     def _functions(
         self, config: EnvironmentConfig, data: DataStack, layer: lambda_.ILayerVersion
@@ -118,15 +128,18 @@ class DeliveryStack(Stack):
             sends_to=[self.delivery_queue],
             timeout=DISPATCHER_TIMEOUT,
         )
-        dispatcher.function.add_event_source(
+        dispatcher.alias.add_event_source(
             event_sources.DynamoEventSource(
                 events,
                 # From the oldest record still in the stream: events stored before a deploy are dispatched too.
                 starting_position=lambda_.StartingPosition.TRIM_HORIZON,
                 batch_size=STREAM_BATCH_SIZE,
+                # Batches of one shard run side by side; records of one event (same key) stay in order.
+                parallelization_factor=config.concurrency.stream_parallelization,
                 report_batch_item_failures=True,
                 bisect_batch_on_error=True,
                 retry_attempts=STREAM_RETRY_ATTEMPTS,
+                max_record_age=STREAM_MAX_RECORD_AGE,
                 on_failure=event_sources.SqsDlq(self.dispatch_failures),
             )
         )
@@ -158,9 +171,14 @@ class DeliveryStack(Stack):
             sends_to=[self.dead_letter_queue],
             timeout=WORKER_TIMEOUT,
         )
-        worker.function.add_event_source(
+        worker.alias.add_event_source(
             event_sources.SqsEventSource(
-                self.delivery_queue, batch_size=WORKER_BATCH_SIZE, report_batch_item_failures=True
+                self.delivery_queue,
+                batch_size=WORKER_BATCH_SIZE,
+                report_batch_item_failures=True,
+                # Slow subscribers hold a worker each; capped here (not by reserved concurrency, which
+                # would throttle and count receives) so they never take the request path's concurrency.
+                max_concurrency=config.concurrency.worker_max,
             )
         )
         return {function.logical_name: function for function in (dispatcher, worker)}

@@ -28,7 +28,9 @@ from aws_cdk import aws_lambda as lambda_
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
 PYTHON_VERSION = RUNTIME.name.removeprefix("python")
-WHEEL_PLATFORM = "manylinux2014_aarch64"
+# Lambda's Python 3.13 runtime runs on Amazon Linux 2023 (glibc 2.34): wheels built for glibc 2.17
+# (manylinux2014) or 2.28 both load there, and newer releases of some packages ship only the latter.
+WHEEL_PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = REPO_ROOT / "requirements" / "layer.lock"
@@ -82,8 +84,7 @@ def pip_install_arguments(target: Path, requirements: list[str]) -> list[str]:
         "--no-deps",
         "--no-compile",
         "--only-binary=:all:",
-        "--platform",
-        WHEEL_PLATFORM,
+        *(argument for platform in WHEEL_PLATFORMS for argument in ("--platform", platform)),
         "--python-version",
         PYTHON_VERSION,
         "--implementation",

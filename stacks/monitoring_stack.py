@@ -7,10 +7,9 @@ every alarm description links its runbook section in ``docs/operations.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Aws, CfnOutput, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_dynamodb as dynamodb
@@ -27,8 +26,8 @@ from stacks.config import AlarmThresholds, EnvironmentConfig
 from stacks.constructs.micro_function import MicroFunction
 from stacks.data_stack import DataStack
 from stacks.delivery_stack import DeliveryStack
+from stacks.runbook import Runbook
 
-RUNBOOK = "docs/operations.md"
 PERIOD = Duration.minutes(5)
 # Error rates and queue depths are judged minute by minute: they should page quickly.
 FAST_PERIOD = Duration.minutes(1)
@@ -59,21 +58,6 @@ COUNTER_PANELS: Mapping[str, tuple[MetricName, ...]] = {
     ),
 }
 LATENCY_PANELS = (MetricName.DELIVERY_LATENCY,)
-
-
-class Runbook(StrEnum):
-    """Anchors of the runbook sections in docs/operations.md, one per kind of alarm."""
-
-    API_5XX_RATE = "api-5xx-rate"
-    ROUTE_P99_LATENCY = "route-p99-latency"
-    FUNCTION_ERRORS = "function-errors"
-    FUNCTION_THROTTLES = "function-throttles"
-    DEAD_LETTERS = "dead-letters"
-    DELIVERY_BACKLOG = "delivery-backlog"
-    DISPATCH_LAG = "dispatch-lag"
-    DISPATCH_FAILURES = "dispatch-failures"
-    DYNAMODB_THROTTLES = "dynamodb-throttles"
-    AUTH_DENIALS = "auth-denials"
 
 
 def service_metric(name: MetricName, statistic: str = "Sum") -> cloudwatch.Metric:
@@ -115,8 +99,12 @@ class MonitoringStack(Stack):
             enable_key_rotation=True,
             removal_policy=config.removal_policy,
         )
-        # CloudWatch publishes into the encrypted topic, so it must be able to use the topic's key.
-        topic_key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        cloudwatch_service = iam.ServicePrincipal("cloudwatch.amazonaws.com")
+        # CloudWatch publishes into the encrypted topic, so it must be able to use the topic's key. The key
+        # serves this topic alone and the topic policy below is the gate; the grant carries no conditions,
+        # as in SNS's own key policy for AWS services: one the KMS request did not carry would silently
+        # drop every notification.
+        topic_key.grant(cloudwatch_service, "kms:Decrypt", "kms:GenerateDataKey*")
         self.alarm_topic = sns.Topic(
             self,
             "AlarmTopic",
@@ -125,6 +113,23 @@ class MonitoringStack(Stack):
             master_key=topic_key,
             enforce_ssl=True,
         )
+        # A topic policy replaces SNS's default one, so CloudWatch is let in explicitly: only for alarms
+        # of this account and region (no other account's alarms can page our on-call).
+        self.alarm_topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsOfThisAccount",
+                principals=[cloudwatch_service],
+                actions=["sns:Publish"],
+                resources=[self.alarm_topic.topic_arn],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                    "ArnLike": {
+                        "aws:SourceArn": f"arn:{Aws.PARTITION}:cloudwatch:{Aws.REGION}:{Aws.ACCOUNT_ID}:alarm:*"
+                    },
+                },
+            )
+        )
+        CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn, description="Subscribe on-call here")
         self._notify = cloudwatch_actions.SnsAction(self.alarm_topic)
         self.alarms: list[cloudwatch.Alarm] = []
 
@@ -247,7 +252,7 @@ class MonitoringStack(Stack):
             self,
             f"{runbook.value} {subject}",
             alarm_name=f"{self._config.prefix} {subject}",
-            alarm_description=f"{subject} above {threshold:g}. Runbook: {RUNBOOK}#{runbook.value}",
+            alarm_description=f"{subject} above {threshold:g}. {runbook.link()}",
             metric=metric,
             threshold=threshold,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

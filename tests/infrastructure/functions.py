@@ -26,6 +26,17 @@ def function_of(synthesized: Synthesized, function: FunctionName) -> tuple[str, 
     return match
 
 
+def alias_of(synthesized: Synthesized, function: FunctionName) -> tuple[str, str, dict[str, Any]]:
+    """(stack, logical id, resource) of the function's ``live`` alias."""
+    stack, function_id, _ = function_of(synthesized, function)
+    (match,) = (
+        (stack, logical_id, alias)
+        for logical_id, alias in synthesized.assembly.resources(stack, "AWS::Lambda::Alias").items()
+        if alias["Properties"]["FunctionName"] == {"Ref": function_id}
+    )
+    return match
+
+
 def role_statements(synthesized: Synthesized, function: FunctionName) -> tuple[str, list[dict[str, Any]]]:
     """The function's stack, and every statement of every policy attached to the function's own role."""
     stack, _, resource = function_of(synthesized, function)

@@ -18,6 +18,7 @@ _NAME_PROPERTIES = {
     "AWS::Lambda::Function": "FunctionName",
     "AWS::Lambda::LayerVersion": "LayerName",
     "AWS::Logs::LogGroup": "LogGroupName",
+    "AWS::CodeDeploy::Application": "ApplicationName",
 }
 
 
@@ -73,6 +74,9 @@ class Assembly:
 
     def describe(self, stack: str, logical_id: str) -> str:
         resource = self.templates[stack]["Resources"][logical_id]
+        if resource["Type"] == "AWS::Lambda::Alias":  # named by its function: ``triggers-dev-ingest:live``
+            function = self.render(stack, resource["Properties"]["FunctionName"]).split(" ")[-1]
+            return f"AWS::Lambda::Alias {function}:{resource['Properties']['Name']}"
         name = resource.get("Properties", {}).get(_NAME_PROPERTIES.get(resource["Type"], ""), logical_id)
         return f"{resource['Type']} {self.render(stack, name)}"
 

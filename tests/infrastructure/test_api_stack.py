@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from triggers.routes import GATEWAY_AUTHORIZER, ROUTES, FunctionName, RouteSpec
 
+from stacks.config import HTTP_API_ACCOUNT_BURST
 from stacks.layer_bundle import PYTHON_VERSION
 from tests.infrastructure.conftest import Synthesized
 from tests.infrastructure.functions import RETENTION_DAYS, function_of
@@ -36,7 +37,7 @@ def test_route_is_wired_to_its_function_and_guarded_by_its_scope(synthesized: Sy
     route = routes_by_key(synthesized)[spec.route_key]["Properties"]
     function_name = f"{synthesized.config.prefix}-{spec.function.value}"
 
-    assert integration_function(synthesized, route) == f"AWS::Lambda::Function {function_name}"
+    assert integration_function(synthesized, route) == f"AWS::Lambda::Alias {function_name}:live"
     if spec.scope is None:
         assert route["AuthorizationType"] == "NONE"
         assert "AuthorizerId" not in route
@@ -55,9 +56,20 @@ def test_authorizer_matches_the_gateway_authorizer_definition(synthesized: Synth
     assert properties["AuthorizerPayloadFormatVersion"] == "2.0"
     assert properties["EnableSimpleResponses"] is True
     authorizer_name = f"{synthesized.config.prefix}-{FunctionName.AUTHORIZER.value}"
-    assert f"AWS::Lambda::Function {authorizer_name}" in synthesized.assembly.render(
+    assert f"AWS::Lambda::Alias {authorizer_name}:live" in synthesized.assembly.render(
         synthesized.api, properties["AuthorizerUri"]
     )
+
+
+def test_api_gateway_may_invoke_only_the_live_aliases(synthesized: Synthesized) -> None:
+    permissions = synthesized.assembly.resources(synthesized.api, "AWS::Lambda::Permission").values()
+    invoked = {
+        synthesized.assembly.render(synthesized.api, permission["Properties"]["FunctionName"])
+        for permission in permissions
+        if permission["Properties"]["Principal"] == "apigateway.amazonaws.com"
+    }
+    api_functions = {route.function for route in ROUTES} | {FunctionName.AUTHORIZER}
+    assert invoked == {f"AWS::Lambda::Alias {synthesized.config.prefix}-{f.value}:live" for f in api_functions}
 
 
 def test_authorizer_caches_decisions_in_its_container_for_the_configured_ttl(synthesized: Synthesized) -> None:
@@ -76,11 +88,14 @@ def test_stage_throttles_and_writes_json_access_logs(synthesized: Synthesized) -
     assert properties["AutoDeploy"] is True
     assert properties["DefaultRouteSettings"]["ThrottlingRateLimit"] == throttle.rate_limit
     assert properties["DefaultRouteSettings"]["ThrottlingBurstLimit"] == throttle.burst_limit
+    assert throttle.burst_limit <= HTTP_API_ACCOUNT_BURST
     assert properties["DefaultRouteSettings"]["DetailedMetricsEnabled"] is True
     access_logs = properties["AccessLogSettings"]
     assert json.loads(access_logs["Format"])["requestId"] == "$context.requestId"
+    # The log group's ARN without the ":*" its Arn attribute carries (API Gateway drops it: drift).
     destination = synthesized.assembly.render(synthesized.api, access_logs["DestinationArn"])
-    assert destination == f"AWS::Logs::LogGroup {access_log_group}"
+    account = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
+    assert destination == f"{account}:log-group:AWS::Logs::LogGroup {access_log_group}"
     (log_group,) = (
         group
         for group in synthesized.assembly.resources(synthesized.api, "AWS::Logs::LogGroup").values()

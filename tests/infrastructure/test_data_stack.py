@@ -77,7 +77,29 @@ def test_table_protection_follows_the_environment(synthesized: Synthesized, spec
     table = table_of(synthesized, spec)
     config = synthesized.config
     assert table["Properties"].get("DeletionProtectionEnabled", False) is config.deletion_protection
-    assert table["DeletionPolicy"] == ("Retain" if config.retain_data else "Delete")
+    assert table["DeletionPolicy"] == ("RetainExceptOnCreate" if config.retain_data else "Delete")
+
+
+def test_what_an_environment_keeps_is_removed_only_when_its_first_create_fails(synthesized: Synthesized) -> None:
+    """Retained on update and delete; but a failed first deploy cleans up, so retrying it does not collide
+    with a leftover of the same name."""
+    kept = [
+        (resource["Type"], (resource["DeletionPolicy"], resource.get("UpdateReplacePolicy")))
+        for _, _, resource in _all_resources(synthesized)
+        if "DeletionPolicy" in resource
+    ]
+    data_types = {"AWS::DynamoDB::Table", "AWS::KMS::Key", "AWS::SecretsManager::Secret", "AWS::SQS::Queue"}
+    assert {kind for kind, _ in kept} >= data_types | {"AWS::Logs::LogGroup"}
+    expected = ("RetainExceptOnCreate", "Retain") if synthesized.config.retain_data else ("Delete", "Delete")
+    assert {policies for _, policies in kept} == {expected}
+
+
+def _all_resources(synthesized: Synthesized) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (stack, logical_id, resource)
+        for stack, template in synthesized.assembly.templates.items()
+        for logical_id, resource in template["Resources"].items()
+    ]
 
 
 def test_every_kms_key_rotates(synthesized: Synthesized) -> None:

@@ -9,8 +9,9 @@ import pytest
 from triggers.delivery.schedule import RetrySchedule
 from triggers.routes import FunctionName
 
+from stacks.delivery_stack import STREAM_MAX_RECORD_AGE
 from tests.infrastructure.conftest import Synthesized
-from tests.infrastructure.functions import function_of
+from tests.infrastructure.functions import alias_of, function_of
 from tests.infrastructure.templates import as_list, statements
 
 pytestmark = pytest.mark.xdist_group("cdk")
@@ -28,10 +29,22 @@ def queues(synthesized: Synthesized) -> dict[str, dict[str, Any]]:
 
 
 def event_source_of(synthesized: Synthesized, function: FunctionName) -> dict[str, Any]:
-    _, logical_id, _ = function_of(synthesized, function)
+    """The function's event source mapping; it invokes the function's ``live`` alias (CDK names it
+    ``<function name>:live``, taken apart from the alias ARN)."""
+    _, alias_id, _ = alias_of(synthesized, function)
     mappings = synthesized.assembly.resources(synthesized.delivery, "AWS::Lambda::EventSourceMapping").values()
-    (mapping,) = (m["Properties"] for m in mappings if m["Properties"]["FunctionName"] == {"Ref": logical_id})
+    (mapping,) = (m["Properties"] for m in mappings if {"Ref": alias_id} in _parts(m["Properties"]["FunctionName"]))
+    assert mapping["FunctionName"]["Fn::Join"][1][-1] == ":live"
     return mapping
+
+
+def _parts(value: Any) -> list[Any]:
+    """Every nested value of an intrinsic, itself included."""
+    if isinstance(value, dict):
+        return [value, *(part for item in value.values() for part in _parts(item))]
+    if isinstance(value, list):
+        return [part for item in value for part in _parts(item)]
+    return [value]
 
 
 def queue(synthesized: Synthesized, name: str) -> str:
@@ -52,7 +65,37 @@ def test_stream_batches_the_dispatcher_gives_up_on_are_kept(synthesized: Synthes
     mapping = event_source_of(synthesized, FunctionName.DISPATCHER)
     destination = mapping["DestinationConfig"]["OnFailure"]["Destination"]
     assert synthesized.assembly.render(synthesized.delivery, destination) == queue(synthesized, "dispatch-failures")
-    assert mapping["MaximumRetryAttempts"] > 0
+    assert 0 < mapping["MaximumRetryAttempts"] <= 10
+
+
+def test_the_dispatcher_runs_batches_of_a_shard_side_by_side(synthesized: Synthesized) -> None:
+    mapping = event_source_of(synthesized, FunctionName.DISPATCHER)
+    assert mapping["ParallelizationFactor"] == synthesized.config.concurrency.stream_parallelization
+
+
+def test_a_stuck_stream_record_gives_way_while_it_can_still_be_replayed(synthesized: Synthesized) -> None:
+    mapping = event_source_of(synthesized, FunctionName.DISPATCHER)
+    stream_retention = 24 * 3600
+    assert mapping["MaximumRecordAgeInSeconds"] == STREAM_MAX_RECORD_AGE.to_seconds()
+    # Hours are left to replay the record from the stream (docs/operations.md#dispatch-failures).
+    assert stream_retention - mapping["MaximumRecordAgeInSeconds"] >= 12 * 3600
+
+
+def test_worker_concurrency_is_capped_by_its_event_source(synthesized: Synthesized) -> None:
+    mapping = event_source_of(synthesized, FunctionName.WORKER)
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": synthesized.config.concurrency.worker_max}
+
+
+def test_redrive_needs_are_stack_outputs(synthesized: Synthesized) -> None:
+    outputs = synthesized.assembly.templates[synthesized.delivery]["Outputs"]
+    for key, name, attribute in [
+        ("DeadLetterQueueUrl", "delivery-dlq", "Ref"),  # a queue's Ref is its URL
+        ("DeadLetterQueueArn", "delivery-dlq", "Fn::GetAtt"),
+        ("DeliveryQueueArn", "delivery", "Fn::GetAtt"),
+    ]:
+        value = outputs[key]["Value"]
+        assert attribute in value
+        assert synthesized.assembly.render(synthesized.delivery, value) == queue(synthesized, name)
 
 
 def test_the_worker_consumes_the_delivery_queue_reporting_each_failed_job(synthesized: Synthesized) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import aws_cdk as cdk
 import pytest
+from aws_cdk.assertions import Match, Template
 from triggers.metric_names import NAMESPACE
 from triggers.routes import FunctionName
 from triggers.settings import (
@@ -17,9 +21,11 @@ from triggers.settings import (
     WorkerSettings,
 )
 
-from stacks.layer_bundle import PYTHON_VERSION
+from stacks.config import DEV
+from stacks.constructs.micro_function import MicroFunction, common_layer
+from stacks.layer_bundle import PYTHON_VERSION, LayerBundle
 from tests.infrastructure.conftest import Synthesized
-from tests.infrastructure.functions import RETENTION_DAYS, function_of, grants, role_statements
+from tests.infrastructure.functions import RETENTION_DAYS, alias_of, function_of, grants, role_statements
 from tests.infrastructure.templates import as_list
 
 pytestmark = pytest.mark.xdist_group("cdk")
@@ -189,3 +195,91 @@ def test_function_may_write_only_its_own_logs(synthesized: Synthesized, function
     _, _, resource = function_of(synthesized, function)
     expected = {f"/aws/lambda/{resource['Properties']['FunctionName']}": {"CreateLogStream", "PutLogEvents"}}
     assert grants(synthesized, function, "logs") == expected
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_function_reserves_the_concurrency_its_environment_gives_it(
+    synthesized: Synthesized, function: FunctionName
+) -> None:
+    _, _, resource = function_of(synthesized, function)
+    reserved = synthesized.config.concurrency.reserved.get(function)
+    assert resource["Properties"].get("ReservedConcurrentExecutions") == reserved
+
+
+def test_the_request_path_reserves_concurrency(synthesized: Synthesized) -> None:
+    for function in (FunctionName.AUTHORIZER, FunctionName.INGEST):
+        assert function_of(synthesized, function)[2]["Properties"]["ReservedConcurrentExecutions"] > 0
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_live_alias_points_at_a_published_version_of_the_function(
+    synthesized: Synthesized, function: FunctionName
+) -> None:
+    stack, function_id, _ = function_of(synthesized, function)
+    _, _, alias = alias_of(synthesized, function)
+    version_id = alias["Properties"]["FunctionVersion"]["Fn::GetAtt"][0]
+    version = synthesized.assembly.templates[stack]["Resources"][version_id]
+    assert alias["Properties"]["Name"] == "live"
+    assert version["Type"] == "AWS::Lambda::Version"
+    assert version["Properties"]["FunctionName"] == {"Ref": function_id}
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_codedeploy_shifts_the_alias_and_rolls_back_on_the_new_versions_alarms(
+    synthesized: Synthesized, function: FunctionName
+) -> None:
+    stack, _, alias = alias_of(synthesized, function)
+    resources = synthesized.assembly.templates[stack]["Resources"]
+    group_id = alias["UpdatePolicy"]["CodeDeployLambdaAliasUpdate"]["DeploymentGroupName"]["Ref"]
+    group = resources[group_id]["Properties"]
+    name = f"{synthesized.config.prefix}-{function.value}"
+
+    assert group["DeploymentGroupName"] == name
+    assert group["DeploymentConfigName"] == synthesized.config.deployment.deployment_config_name
+    assert set(group["AutoRollbackConfiguration"]["Events"]) == {"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"}
+    assert group["AlarmConfiguration"]["Enabled"] is True
+    alarms = [resources[alarm["Name"]["Ref"]]["Properties"] for alarm in group["AlarmConfiguration"]["Alarms"]]
+    watched = {(alarm["MetricName"], alarm.get("ExtendedStatistic", alarm.get("Statistic"))) for alarm in alarms}
+    assert watched == {("Errors", "Sum"), ("Duration", "p99")}
+    for alarm in alarms:
+        # Only the version the alias is moving to: a fault of the old one must not block its fix.
+        dimensions = {d["Name"]: synthesized.assembly.render(stack, d["Value"]) for d in alarm["Dimensions"]}
+        assert dimensions == {
+            "FunctionName": f"AWS::Lambda::Function {name}",
+            "Resource": f"AWS::Lambda::Function {name}:live",
+            "ExecutedVersion": synthesized.assembly.render(stack, alias["Properties"]["FunctionVersion"]),
+        }
+        assert alarm["Period"] == 60
+        assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    errors = next(alarm for alarm in alarms if alarm["MetricName"] == "Errors")
+    assert errors["Threshold"] == synthesized.config.alarms.function_errors
+
+
+@pytest.mark.parametrize("function", [FunctionName.AUTHORIZER, FunctionName.INGEST, FunctionName.INBOX], ids=str)
+def test_a_request_path_release_must_keep_within_the_routes_p99_budget(
+    synthesized: Synthesized, function: FunctionName
+) -> None:
+    stack, _, _ = function_of(synthesized, function)
+    durations = [
+        alarm["Properties"]
+        for alarm in synthesized.assembly.resources(stack, "AWS::CloudWatch::Alarm").values()
+        if alarm["Properties"]["MetricName"] == "Duration"
+        and alarm["Properties"]["AlarmName"].startswith(f"{synthesized.config.prefix}-{function.value} ")
+    ]
+    assert [alarm["Threshold"] for alarm in durations] == [synthesized.config.alarms.p99_latency_ms]
+
+
+def test_snap_start_can_be_switched_on_for_the_versions_the_alias_serves(layer_bundle: LayerBundle) -> None:
+    """SnapStart restores published versions only, which is what every alias serves already."""
+    stack = cdk.Stack(cdk.App(), "SnapStartProbe")
+    config = replace(DEV, snap_start=True)
+    MicroFunction(
+        stack,
+        FunctionName.HEALTH,
+        config=config,
+        layer=common_layer(stack, config, layer_bundle),
+        settings=FunctionSettings(),
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties("AWS::Lambda::Function", {"SnapStart": {"ApplyOn": "PublishedVersions"}})
+    template.has_resource_properties("AWS::Lambda::Alias", {"Name": "live", "FunctionVersion": Match.any_value()})

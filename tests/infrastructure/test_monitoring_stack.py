@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from triggers.routes import ROUTES, FunctionName, RouteSpec
 from triggers.tables import TableName, physical_name
 
 from stacks.layer_bundle import REPO_ROOT
-from stacks.monitoring_stack import RUNBOOK
+from stacks.runbook import RUNBOOK
 from tests.infrastructure.conftest import Synthesized
 from tests.infrastructure.templates import statements
 
@@ -61,9 +62,35 @@ def test_alarm_topic_is_encrypted_with_a_rotating_key_cloudwatch_may_use(synthes
     key = synthesized.assembly.templates[synthesized.monitoring]["Resources"][key_id]["Properties"]
     assert key["EnableKeyRotation"] is True
     assert any(
-        statement.get("Principal") == {"Service": "cloudwatch.amazonaws.com"} and "kms:Decrypt" in statement["Action"]
+        statement.get("Principal") == {"Service": "cloudwatch.amazonaws.com"}
+        and {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(statement["Action"])
         for statement in statements(key["KeyPolicy"])
     )
+
+
+def test_cloudwatch_alarms_of_this_account_alone_may_publish_to_the_topic(synthesized: Synthesized) -> None:
+    (policy,) = synthesized.assembly.resources(synthesized.monitoring, "AWS::SNS::TopicPolicy").values()
+    (topic_id,) = synthesized.assembly.resources(synthesized.monitoring, "AWS::SNS::Topic")
+    (allowed,) = (
+        statement
+        for statement in statements(policy["Properties"]["PolicyDocument"])
+        if statement["Effect"] == "Allow" and statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    )
+    render = partial(synthesized.assembly.render, synthesized.monitoring)
+    assert allowed["Action"] == "sns:Publish"
+    assert allowed["Resource"] == {"Ref": topic_id}
+    conditions = allowed["Condition"]
+    assert render(conditions["StringEquals"]["aws:SourceAccount"]) == "${AWS::AccountId}"
+    assert render(conditions["ArnLike"]["aws:SourceArn"]) == (
+        "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*"
+    )
+    assert policy["Properties"]["Topics"] == [{"Ref": topic_id}]
+
+
+def test_alarm_topic_arn_is_an_output(synthesized: Synthesized) -> None:
+    (topic_id,) = synthesized.assembly.resources(synthesized.monitoring, "AWS::SNS::Topic")
+    outputs = synthesized.assembly.templates[synthesized.monitoring]["Outputs"]
+    assert outputs["AlarmTopicArn"]["Value"] == {"Ref": topic_id}
 
 
 def test_alarm_topic_refuses_requests_without_tls(synthesized: Synthesized) -> None:
@@ -84,7 +111,8 @@ def test_every_alarm_notifies_the_topic_when_it_fires_and_clears(synthesized: Sy
 def test_every_alarm_links_a_runbook_section_that_exists(synthesized: Synthesized) -> None:
     runbook = (REPO_ROOT / RUNBOOK).read_text()
     anchors = set(re.findall(r'<a id="([^"]+)"></a>', runbook))
-    for alarm in alarms(synthesized):
+    for _, _, resource in synthesized.assembly.all_resources("AWS::CloudWatch::Alarm"):
+        alarm = resource["Properties"]
         (anchor,) = re.findall(rf"{re.escape(RUNBOOK)}#([\w-]+)", alarm["AlarmDescription"])
         assert anchor in anchors, alarm["AlarmName"]
 
