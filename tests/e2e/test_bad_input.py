@@ -123,12 +123,11 @@ def test_a_malformed_bulk_ack_is_refused(strict: httpx.Client, body: dict[str, A
         {"limit": "ten"},
         {"since": "yesterday"},
         {"until": "2026-13-45T00:00:00Z"},
-        {"since": "2030-01-01T00:00:00Z", "until": "2020-01-01T00:00:00Z"},
         {"status": "acknowledged"},
         {"status": "lost"},
         {"event_type": "has spaces"},
     ],
-    ids=["limit-0", "limit-201", "limit-text", "since", "until", "since-after-until", "acked", "status", "type"],
+    ids=["limit-0", "limit-201", "limit-text", "since", "until", "acked", "status", "type"],
 )
 def test_bad_inbox_queries_are_validation_errors(strict: httpx.Client, params: dict[str, Any]) -> None:
     assert_error(strict.get("/v1/inbox", params=params), 400, "VALIDATION_ERROR")

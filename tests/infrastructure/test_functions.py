@@ -58,7 +58,8 @@ EXPECTED_DYNAMODB_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
         "audit": {"PutItem"},
     },
     FunctionName.KEYS: {
-        "api-keys": {"PutItem", "UpdateItem"},
+        # Create and revoke are transactions with the tenant's key counter; revoke reads the key first.
+        "api-keys": {"PutItem", "UpdateItem", "GetItem"},
         "api-keys/index/by-tenant": {"Query"},
         "audit": {"PutItem"},
     },
