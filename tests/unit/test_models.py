@@ -97,10 +97,14 @@ def test_inbox_query_defaults_and_bounds() -> None:
             InboxQuery.model_validate(bad)
 
 
-def test_inbox_query_reads_naive_times_as_utc() -> None:
-    query = InboxQuery.model_validate({"since": "2026-01-01T00:00:00"})
-    assert query.since == datetime(2026, 1, 1, tzinfo=UTC)
+def test_inbox_query_times_are_rfc3339_read_in_utc() -> None:
     assert InboxQuery.model_validate({"since": "2026-01-01T02:00:00+02:00"}).since == datetime(2026, 1, 1, tzinfo=UTC)
+    assert InboxQuery.model_validate({"until": "2026-01-01t00:00:00.5z"}).until == datetime(
+        2026, 1, 1, 0, 0, 0, 500000, tzinfo=UTC
+    )
+    for loose in ("2026-01-01T00:00:00", "2026-01-01", "0.5", "1767225600", "2026-01-01 00:00:00Z", "yesterday"):
+        with pytest.raises(ValidationError, match="RFC 3339"):
+            InboxQuery.model_validate({"since": loose})
 
 
 @pytest.mark.parametrize(

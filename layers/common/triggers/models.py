@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, cast
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from triggers.auth.apikeys import Scope
@@ -51,17 +52,27 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _rfc3339(value: Any) -> Any:
+    # What the schema's `format: date-time` promises, no more: pydantic alone would also take unix
+    # times ("0.5"), dates and times without an offset, whose meaning a client may not share.
+    if isinstance(value, str) and not _RFC3339.match(value):
+        raise ValueError("must be an RFC 3339 date-time with an offset, e.g. 2026-01-31T09:30:00Z")
+    return value
+
+
 def _in_utc(moment: datetime) -> datetime:
-    # A timestamp without an offset is read as UTC rather than as the server's local time. One whose
-    # offset takes it past year 9999 or before year 1 in UTC is still a well-defined instant: as a
-    # bound it is clamped to the calendar's end, which no event lies beyond.
+    # An offset that takes the instant past year 9999 or before year 1 in UTC still names a real
+    # instant: as a bound it is clamped to the calendar's end, which no event lies beyond.
     try:
-        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
     except OverflowError:
         return (datetime.max if moment.year == datetime.max.year else datetime.min).replace(tzinfo=UTC)
 
 
-Timestamp = Annotated[datetime, AfterValidator(_in_utc)]
+Timestamp = Annotated[datetime, BeforeValidator(_rfc3339), AfterValidator(_in_utc)]
 
 
 class JsonObject(dict[str, Any]):
