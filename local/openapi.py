@@ -90,9 +90,9 @@ def merge(documents: dict[FunctionName, dict[str, Any]]) -> dict[str, Any]:
         for model in _query_models(route.function, route.route_key):
             _document_query_model(operation, model, schemas)
         operation["tags"] = [route.function.value]
-        if route.scope is not None:
+        if not route.public:
             operation["security"] = [{name: []} for name in SECURITY_SCHEMES]
-            needs = f"Needs an API key with the `{route.scope.value}` scope."
+            needs = f"Needs an API key with the `{route.scope.value}` scope." if route.scope else "Any valid API key."
             operation["description"] = "\n\n".join(filter(None, [operation.get("description"), needs]))
         paths.setdefault(route.path, {})[route.method.lower()] = operation
     for document in documents.values():

@@ -88,7 +88,8 @@ class ApiStack(Stack):
                 settings=AuthorizerSettings(
                     api_keys_table=name(TableName.API_KEYS), auth_cache_ttl_seconds=config.auth_cache_ttl_seconds
                 ),
-                tables=[TableAccess(table[TableName.API_KEYS], ("GetItem",))],
+                # UpdateItem: `last_used_at`, at most once per key per hour per container.
+                tables=[TableAccess(table[TableName.API_KEYS], ("GetItem", "UpdateItem"))],
                 memory_size=1024,  # bcrypt on a cache miss: CPU scales with memory
                 timeout=Duration.seconds(5),
             ),
@@ -222,9 +223,9 @@ class ApiStack(Stack):
                 path=route.path,
                 methods=[apigwv2.HttpMethod[route.method]],
                 integration=route_integrations[route.function],
-                authorizer=authorizer if route.scope is not None else None,
+                authorizer=None if route.public else authorizer,
             )
-            if route.scope is None:
+            if route.public:
                 acknowledge(http_route, "AwsSolutions-APIG4", f"{route.route_key} is public by contract (no key)")
 
         if not GATEWAY_AUTHORIZER.identity_sources:

@@ -1,4 +1,4 @@
-"""POST /v1/keys, GET /v1/keys and DELETE /v1/keys/{key_id}."""
+"""POST /v1/keys, GET /v1/keys, GET /v1/keys/current and DELETE /v1/keys/{key_id}."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from triggers.http import api_handler, caller, create_app, json_response, no_content, route
 from triggers.key_management import KeyManagement
-from triggers.models import ApiKeyCreated, ApiKeyList, KeyCreateIn
+from triggers.models import ApiKey, ApiKeyCreated, ApiKeyList, KeyCreateIn
 from triggers.settings import KeysSettings, load_settings
 from triggers.storage.audit import AuditLog
 from triggers.storage.dynamo import dynamodb_client
@@ -38,6 +38,11 @@ def create_key(request: Annotated[KeyCreateIn, Body()]) -> Response[str]:
 @route(app, "GET /v1/keys", 200, ApiKeyList, "The tenant's keys, without secrets")
 def list_keys() -> Response[str]:
     return json_response(200, ApiKeyList(keys=key_management().list(caller(app))))
+
+
+@route(app, "GET /v1/keys/current", 200, ApiKey, "The calling key: its tenant, scopes, limits and expiry")
+def current_key() -> Response[str]:
+    return json_response(200, key_management().current(caller(app)))
 
 
 @route(app, "DELETE /v1/keys/{key_id}", 204, None, "Revoked")

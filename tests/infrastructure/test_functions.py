@@ -43,7 +43,7 @@ SETTINGS_MODELS: dict[FunctionName, type[FunctionSettings]] = {
 }
 # DynamoDB actions each function may call, by table, index or stream: nothing more, nothing less.
 EXPECTED_DYNAMODB_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
-    FunctionName.AUTHORIZER: {"api-keys": {"GetItem"}},
+    FunctionName.AUTHORIZER: {"api-keys": {"GetItem", "UpdateItem"}},  # UpdateItem: last_used_at, hourly
     FunctionName.HEALTH: {},
     FunctionName.INGEST: {
         "events": {"PutItem", "BatchWriteItem"},

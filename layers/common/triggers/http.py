@@ -116,10 +116,10 @@ class RequestChecks(BaseMiddlewareHandler[APIGatewayHttpResolver]):
         if route is None:
             # Fail closed: a route missing from the table has no declared scope, so it is not served.
             raise NotFound("No such route")
-        if route.scope is not None:
+        if not route.public:
             principal = caller(app)
             logger.append_keys(tenant_id=principal.tenant_id, key_id=principal.key_id)
-            if route.scope.value not in principal.scopes:
+            if route.scope is not None and route.scope.value not in principal.scopes:
                 raise MissingScope(f"This route needs the {route.scope.value} scope")
         _check_query(app)
         _check_body(app, route)

@@ -53,6 +53,10 @@ class KeyManagement:
     def list(self, caller: Principal) -> list[ApiKey]:
         return self._keys.list(caller.tenant_id)
 
+    def current(self, caller: Principal) -> ApiKey:
+        """The calling key's own metadata: the console's "who am I"."""
+        return self._keys.get(caller.tenant_id, caller.key_id)
+
     def revoke(self, caller: Principal, key_id: str) -> None:
         target = self._keys.get(caller.tenant_id, key_id)
         missing = {scope.value for scope in target.scopes} - caller.scopes

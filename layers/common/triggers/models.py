@@ -317,6 +317,8 @@ class ApiKey(BaseModel):
     expires_at: str | None = None
     revoked_at: str | None = None
     rate_limit_per_second: int | None = None
+    # Updated at most hourly: the authorizer records use without a write per request.
+    last_used_at: str | None = None
 
 
 class ApiKeyList(BaseModel):

@@ -8,7 +8,7 @@ per-tenant cap holds exactly, even under concurrent requests.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -17,7 +17,7 @@ from triggers.auth.apikeys import Scope, display_hint, hash_secret, new_key
 from triggers.errors import LimitReached, NotFound
 from triggers.models import ApiKey, ApiKeyCreated, iso_utc
 from triggers.settings import DEFAULT_MAX_KEYS_PER_TENANT
-from triggers.storage.dynamo import error_code, storage_errors
+from triggers.storage.dynamo import error_code, is_conditional_failure, storage_errors
 from triggers.tables import KEYS_BY_TENANT_INDEX
 
 if TYPE_CHECKING:
@@ -161,6 +161,25 @@ class KeyStore:
                 raise
             self.get(tenant_id, key_id)  # already revoked is fine; another tenant's or no key is a 404
 
+    def record_use(self, key_id: str, moment: datetime, resolution: timedelta) -> None:
+        """Sets ``last_used_at``, unless it is already within ``resolution`` of ``moment`` (no write then)."""
+        try:
+            with storage_errors():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key={"key_id": {"S": key_id}},
+                    UpdateExpression="SET last_used_at = :now",
+                    ConditionExpression="attribute_exists(key_id) AND "
+                    "(attribute_not_exists(last_used_at) OR last_used_at < :stale)",
+                    ExpressionAttributeValues={
+                        ":now": {"S": iso_utc(moment)},
+                        ":stale": {"S": iso_utc(moment - resolution)},
+                    },
+                )
+        except ClientError as exc:
+            if not is_conditional_failure(exc):
+                raise
+
     def _count_active(self, tenant_id: str, change: int) -> Any:
         """The transaction step that moves the tenant's active-key count, refusing to pass the cap."""
         step: dict[str, Any] = {
@@ -189,6 +208,7 @@ class KeyStore:
             expires_at=text("expires_at"),
             revoked_at=text("revoked_at"),
             rate_limit_per_second=int(item["rate_limit_per_second"]["N"]) if "rate_limit_per_second" in item else None,
+            last_used_at=text("last_used_at"),
         )
 
 
