@@ -244,9 +244,14 @@ class Pagination(BaseModel):
     has_more: bool
 
 
-class InboxPage(BaseModel):
+class EventPage(BaseModel):
     events: list[Event]
     pagination: Pagination
+
+
+class Order(StrEnum):
+    ASC = "asc"  # oldest first
+    DESC = "desc"  # newest first
 
 
 class InboxQuery(BaseModel):
@@ -259,6 +264,21 @@ class InboxQuery(BaseModel):
     until: Timestamp | None = None
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(default=None, min_length=1, max_length=1024)
+
+
+class EventsQuery(BaseModel):
+    """The event history: every event in retention, any status."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: EventStatus | None = None
+    event_type: EventType | None = None
+    source: Source | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, min_length=1, max_length=1024)
+    order: Order = Field(default=Order.DESC, description="desc: newest first (the default); asc: oldest first")
 
 
 class AckResult(BaseModel):
