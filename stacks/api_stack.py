@@ -144,6 +144,7 @@ class ApiStack(Stack):
                     audit_table=name(TableName.AUDIT),
                     bcrypt_rounds=config.bcrypt_rounds,
                     default_rate_limit_per_second=config.default_rate_limit_per_second,
+                    cursor_secret_name=data.cursor_secret_name,
                 ),
                 tables=[
                     # Creating and revoking a key is a transaction with the tenant's key counter; revoking
@@ -153,8 +154,10 @@ class ApiStack(Stack):
                         ("PutItem", "UpdateItem", "GetItem"),
                         query_indexes=(KEYS_BY_TENANT_INDEX.name,),
                     ),
-                    TableAccess(table[TableName.AUDIT], ("PutItem",)),
+                    # The audit log is written by every managing route and read (GET /v1/audit) here.
+                    TableAccess(table[TableName.AUDIT], ("PutItem", "Query")),
                 ],
+                secrets=[data.cursor_secret],  # signs the audit log's page cursors
                 memory_size=1024,  # bcrypt hashes every new key
             ),
             micro_function(

@@ -7,7 +7,6 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.utilities.parameters import get_secret
 from triggers.cursor import CursorCodec
 from triggers.event_listing import EventListing
 from triggers.http import api_handler, caller, create_app, json_response, route
@@ -28,9 +27,8 @@ def events() -> EventStore:
 
 @cache
 def listing() -> EventListing:
-    # One Secrets Manager read per container; the secret is never logged.
-    cursors = CursorCodec(str(get_secret(settings.cursor_secret_name, max_age=3600)).encode())
-    return EventListing(EventPages(dynamodb_client(), settings.events_table, settings.shard_count), cursors)
+    pages = EventPages(dynamodb_client(), settings.events_table, settings.shard_count)
+    return EventListing(pages, CursorCodec.from_secret(settings.cursor_secret_name))
 
 
 @route(app, "GET /v1/inbox", 200, EventPage, "Listable events, oldest first")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from triggers.cursor import CursorCodec, query_fingerprint
+from triggers.cursor import CursorCodec, cursor_page, query_fingerprint
 from triggers.metric_names import MetricName
-from triggers.models import EventPage, EventsQuery, InboxQuery, Pagination
+from triggers.models import Event, EventPage, EventsQuery, InboxQuery
 from triggers.observability import metrics
 from triggers.storage.event_pages import EventPages, EventSlice
 
@@ -39,11 +39,11 @@ class EventListing:
     def _page(
         self, limit: int, cursor: str | None, fingerprint: str, read: Callable[[str | None], EventSlice]
     ) -> EventPage:
-        after = self._cursors.decode(cursor, fingerprint) if cursor else None
-        page = read(after)
-        next_cursor = (
-            self._cursors.encode(page.events[-1].event_id, fingerprint) if page.has_more and page.events else None
+        def read_events(after: str | None) -> tuple[list[Event], bool]:
+            page = read(after)
+            return page.events, page.has_more
+
+        events, pagination = cursor_page(
+            self._cursors, cursor, fingerprint, limit, read_events, lambda event: event.event_id
         )
-        return EventPage(
-            events=page.events, pagination=Pagination(limit=limit, next_cursor=next_cursor, has_more=page.has_more)
-        )
+        return EventPage(events=events, pagination=pagination)

@@ -9,6 +9,7 @@ the resolver's exception handlers as the one error envelope.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from email.message import Message
 from http import HTTPStatus
 from typing import Any, cast
@@ -206,11 +207,12 @@ def create_app() -> APIGatewayHttpResolver:
 
 
 def caller(app: APIGatewayHttpResolver) -> Principal:
-    """The principal the authorizer put in the request context."""
-    principal = Principal.from_context(app.current_event.request_context.authorizer.get_lambda or {})
+    """The principal the authorizer put in the request context, with the request it is making."""
+    context = app.current_event.request_context
+    principal = Principal.from_context(context.authorizer.get_lambda or {})
     if principal is None:
         raise Unauthenticated()
-    return principal
+    return replace(principal, request_id=context.request_id, source_ip=context.http.source_ip)
 
 
 def json_response(status: int, body: BaseModel, headers: dict[str, str] | None = None) -> Response[str]:

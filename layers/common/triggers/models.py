@@ -445,6 +445,48 @@ class SubscriptionList(BaseModel):
     subscriptions: list[Subscription]
 
 
+class AuditAction(StrEnum):
+    KEY_CREATED = "key.created"
+    KEY_REVOKED = "key.revoked"
+    SUBSCRIPTION_CREATED = "subscription.created"
+    SUBSCRIPTION_UPDATED = "subscription.updated"
+    SUBSCRIPTION_DISABLED = "subscription.disabled"
+    SUBSCRIPTION_ENABLED = "subscription.enabled"
+    SUBSCRIPTION_DELETED = "subscription.deleted"
+    SUBSCRIPTION_SECRET_ROTATED = "subscription.secret_rotated"  # noqa: S105 - an action's name
+    SUBSCRIPTION_RECOVERED = "subscription.recovered"
+    SUBSCRIPTION_TESTED = "subscription.tested"
+    EVENT_ACKNOWLEDGED = "event.acknowledged"
+    EVENT_REPLAYED = "event.replayed"
+    EVENT_DELETED = "event.deleted"
+
+
+class AuditEntry(BaseModel):
+    entry_id: str
+    at: str
+    action: AuditAction
+    target: str = Field(description='The key, subscription or event acted on ("<n> items" for several)')
+    targets: list[str] = Field(description="Every target (up to 100), one or several")
+    actor_key_id: str = Field(description="The key that acted (or the operator tool outside the API)")
+    request_id: str | None = None
+    source_ip: str | None = None
+
+
+class AuditPage(BaseModel):
+    entries: list[AuditEntry]
+    pagination: Pagination
+
+
+class AuditQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: AuditAction | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, min_length=1, max_length=1024)
+
+
 class Health(BaseModel):
     status: str
     version: str

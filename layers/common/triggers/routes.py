@@ -76,6 +76,7 @@ ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec("GET", "/v1/keys", FunctionName.KEYS, Scope.KEYS_MANAGE),
     RouteSpec("GET", "/v1/keys/current", FunctionName.KEYS, None),  # the calling key itself: any valid key
     RouteSpec("DELETE", "/v1/keys/{key_id}", FunctionName.KEYS, Scope.KEYS_MANAGE),
+    RouteSpec("GET", "/v1/audit", FunctionName.KEYS, Scope.KEYS_MANAGE),
     RouteSpec("POST", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE, 8 * KIB),
     RouteSpec("GET", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),
     RouteSpec("GET", "/v1/subscriptions/{subscription_id}", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),

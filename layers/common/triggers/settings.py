@@ -55,6 +55,7 @@ class AckSettings(ShardedEventsSettings):
 class KeysSettings(FunctionSettings):
     api_keys_table: str
     audit_table: str
+    cursor_secret_name: str  # signs the audit log's page cursors
     bcrypt_rounds: int = Field(default=10, ge=4, le=15)
     # The ingest function's default: a key without its own limit may grant at most this.
     default_rate_limit_per_second: int = Field(default=1000, ge=1)

@@ -42,6 +42,9 @@ class Principal:
     scopes: frozenset[str]
     rate_limit_per_second: int | None = None
     expires_at: int | None = None  # epoch seconds; None: the key does not expire
+    # The request the principal makes (set by the route function, for the audit log; not in the context).
+    request_id: str = ""
+    source_ip: str = ""
 
     def to_context(self) -> dict[str, str | int]:
         """The authorizer's context: HTTP API allows only flat string, number and boolean values."""
