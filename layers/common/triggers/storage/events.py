@@ -20,8 +20,6 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from triggers.errors import DomainError, NotFound, StorageUnavailable
 from triggers.ids import is_event_id, new_id, shard_of
 from triggers.json_limits import MAX_FIELD_DEPTH, json_depth
@@ -36,7 +34,7 @@ from triggers.models import (
     iso_utc,
 )
 from triggers.observability import logger
-from triggers.storage.dynamo import is_conditional_failure, storage_errors
+from triggers.storage.dynamo import ConditionFailed, storage_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -160,15 +158,11 @@ class EventStore:
                     ExpressionAttributeValues={":ack": {"S": EventStatus.ACKNOWLEDGED.value}, ":now": {"S": now}},
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
-        except ClientError as exc:
-            if not is_conditional_failure(exc):
-                raise
-            previous: Any = exc.response.get("Item")
-            if not previous:
-                raise NotFound("Event not found") from exc
-            return AckResult(
-                event_id=event_id, status=EventStatus.ACKNOWLEDGED, acknowledged_at=previous["acknowledged_at"]["S"]
-            )
+        except ConditionFailed as failed:
+            if not failed.item:
+                raise NotFound("Event not found") from failed
+            acknowledged_at = failed.item["acknowledged_at"]["S"]  # acknowledged before: the same answer
+            return AckResult(event_id=event_id, status=EventStatus.ACKNOWLEDGED, acknowledged_at=acknowledged_at)
         return AckResult(event_id=event_id, status=EventStatus.ACKNOWLEDGED, acknowledged_at=now)
 
     def acknowledge_many(self, tenant_id: str, event_ids: list[str]) -> list[AckResult | DomainError]:
@@ -190,10 +184,8 @@ class EventStore:
         try:
             with storage_errors():
                 self._client.delete_item(TableName=self._table, Key=key, ConditionExpression="attribute_exists(sk)")
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                raise NotFound("Event not found") from exc
-            raise
+        except ConditionFailed as failed:
+            raise NotFound("Event not found") from failed
         attempts: list[Any] = [
             {"DeleteRequest": {"Key": {"pk": item["pk"], "sk": item["sk"]}}}
             for item in self._items_of(key, projection="pk, sk")
@@ -226,10 +218,8 @@ class EventStore:
                     },
                     ReturnValues="ALL_NEW",
                 )["Attributes"]
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                raise NotFound("Event not found") from exc
-            raise
+        except ConditionFailed as failed:
+            raise NotFound("Event not found") from failed
         return self.event_from_item(updated)
 
     # ----- reads ------------------------------------------------------------------------------

@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from triggers.auth.apikeys import Scope, display_hint, hash_secret, new_key
 from triggers.errors import LimitReached, NotFound
 from triggers.models import ApiKey, ApiKeyCreated, iso_utc
 from triggers.settings import DEFAULT_MAX_KEYS_PER_TENANT
-from triggers.storage.dynamo import error_code, is_conditional_failure, storage_errors
+from triggers.storage.dynamo import ConditionFailed, storage_errors
 from triggers.tables import KEYS_BY_TENANT_INDEX
 
 if TYPE_CHECKING:
@@ -97,12 +95,12 @@ class KeyStore:
                         self._count_active(tenant_id, +1),
                     ]
                 )
-        except ClientError as exc:
-            if _cancelled_by_condition(exc, index=1):
-                raise LimitReached(
-                    f"This tenant has {self._max_keys} active API keys, the most it may hold; revoke one first"
-                ) from exc
-            raise
+        except ConditionFailed as failed:
+            if failed.step != 1:
+                raise
+            raise LimitReached(
+                f"This tenant has {self._max_keys} active API keys, the most it may hold; revoke one first"
+            ) from failed
         return created
 
     def find(self, key_id: str) -> StoredKey | None:
@@ -156,9 +154,7 @@ class KeyStore:
                         self._count_active(tenant_id, -1),
                     ]
                 )
-        except ClientError as exc:
-            if not _cancelled_by_condition(exc, index=0):
-                raise
+        except ConditionFailed:
             self.get(tenant_id, key_id)  # already revoked is fine; another tenant's or no key is a 404
 
     def record_use(self, key_id: str, moment: datetime, resolution: timedelta) -> None:
@@ -176,9 +172,8 @@ class KeyStore:
                         ":stale": {"S": iso_utc(moment - resolution)},
                     },
                 )
-        except ClientError as exc:
-            if not is_conditional_failure(exc):
-                raise
+        except ConditionFailed:
+            pass  # recorded recently enough (by this or another container), or the key is gone
 
     def _count_active(self, tenant_id: str, change: int) -> Any:
         """The transaction step that moves the tenant's active-key count, refusing to pass the cap."""
@@ -213,11 +208,3 @@ class KeyStore:
 
 
 _COUNTER_PREFIX = "tenant#"
-
-
-def _cancelled_by_condition(exc: ClientError, index: int) -> bool:
-    """Whether a transaction was cancelled because step ``index``'s condition failed."""
-    if error_code(exc) != "TransactionCanceledException":
-        return False
-    reasons: list[Any] = list(exc.response.get("CancellationReasons", []))
-    return len(reasons) > index and reasons[index].get("Code") == "ConditionalCheckFailed"
