@@ -31,6 +31,7 @@ from triggers.delivery.signing import SECRET_PREFIX
 from triggers.errors import StorageUnavailable
 from triggers.storage.dynamo import CLIENT_CONFIG
 
+from local.console_site import ConsoleSite
 from local.dead_letters import redrive
 from local.receiver import Delivery, FailurePlan, WebhookReceiver
 from local.stack import (
@@ -169,8 +170,10 @@ def banner(stack: RunningStack) -> str:
     auth = '-H "Authorization: Bearer $TRIGGERS_KEY"'
     event = """'{"event_type":"order.created","payload":{"order_id":"o-1","total":42.5}}'"""
     port_prefix = "" if stack.state.api_port == DEFAULT_API_PORT else f"TRIGGERS_PORT={stack.state.api_port} "
+    console = f"{base}/" if ConsoleSite().built else "not built (`make run` builds it when Node.js is installed)"
     return f"""
 Triggers API local stack: {base}
+  Console    {console}
   API docs   {base}/docs
   Demo key   {key}   (tenant {DEMO_TENANT!r}, every scope)
 
