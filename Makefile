@@ -23,8 +23,9 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # The API starts even when the console cannot be built (no Node.js, or a failed build).
+NPM ?= npm
 run: $(VENV)/.synced
-	@if command -v npm >/dev/null 2>&1; then \
+	@if command -v $(NPM) >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory console || echo "The console build failed: starting the API without it."; \
 	else \
 		echo "Node.js (npm) was not found: the console was not built; starting the API without it."; \

@@ -46,7 +46,9 @@ class ConsoleSite:
     def respond(self, request: Request) -> Response | None:
         """The console's answer to ``request``, or None when the API should answer it."""
         path = request.path
-        if request.method not in {"GET", "HEAD"} or path in API_PATHS or path.startswith(API_PREFIXES):
+        if not self.built or request.method not in {"GET", "HEAD"}:
+            return None
+        if path in API_PATHS or path.startswith(API_PREFIXES):
             return None
         relative = path.lstrip("/")
         if any(part.startswith(".") for part in relative.split("/")):  # the build manifest stays private

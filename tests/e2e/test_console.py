@@ -110,11 +110,22 @@ def test_a_new_event_appears_without_a_reload(tab: Tab, api: httpx.Client, local
 
     event_id = post_event(api, event_type, source="console-test")
 
-    expect(page.get_by_role("link", name=event_type)).to_be_visible(timeout=LIVE_WITHIN_MS)
+    link = page.get_by_role("link", name=event_type)
+    expect(link).to_be_visible(timeout=LIVE_WITHIN_MS)
     assert_not_reloaded(page)
     expect(page.get_by_role("row").filter(has_text=event_type)).to_contain_text("pending")
     assert event_id in page.get_by_role("table").inner_text()
     console.assert_accessible_and_fits()
+
+    # By keyboard: the detail opens from the link, holds the focus, and gives it back on Escape.
+    link.focus()
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("dialog", name="Event")
+    expect(panel).to_contain_text(event_id)
+    assert page.evaluate("() => document.activeElement.closest('dialog') !== null")
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(link).to_be_focused()
 
 
 def test_event_detail_shows_payload_and_attempts_and_acks_and_replays(
@@ -251,6 +262,9 @@ def test_sign_out_forgets_the_key(tab: Tab, local_stack: LocalStack) -> None:
     console = tab()
     console.sign_in_quietly(local_stack.demo_key, "/keys")
     page = console.page
+    expect(page.get_by_role("heading", name="API keys")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/sign-in$"))
     assert console.session_key() is None

@@ -41,10 +41,13 @@ export function DeliveryAttempts({ delivery }: { delivery: DeliverySummary | und
               <time dateTime={attempt.at} className="text-slate-600">
                 {formatDateTime(attempt.at)}
               </time>
-              <span className="text-xs text-slate-600 sm:col-span-3">
-                Webhook <code className="font-mono break-all">{attempt.subscription_id}</code> · message <code className="font-mono break-all">{attempt.webhook_id}</code>
-              </span>
-              {attempt.error !== null && attempt.error !== undefined && <span className="text-sm break-words text-red-800 sm:col-span-3">{attempt.error}</span>}
+              <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs text-slate-600 sm:col-span-3">
+                <dt>Webhook</dt>
+                <dd className="font-mono break-all">{attempt.subscription_id}</dd>
+                <dt>webhook-id</dt>
+                <dd className="font-mono break-all">{attempt.webhook_id}</dd>
+              </dl>
+              {attempt.error && attempt.error !== `HTTP ${String(attempt.status_code)}` && <span className="text-sm break-words text-red-800 sm:col-span-3">{attempt.error}</span>}
             </li>
           ))}
         </ol>

@@ -23,7 +23,7 @@ export function EventsTable({ events }: { events: Event[] }) {
         <caption className="sr-only">Events, oldest first</caption>
         <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">
           <tr>
-            <th scope="col" className="w-28 px-3 py-2 sm:w-44">
+            <th scope="col" className="w-24 px-3 py-2 sm:w-44">
               Received
             </th>
             <th scope="col" className="px-3 py-2">
@@ -32,7 +32,7 @@ export function EventsTable({ events }: { events: Event[] }) {
             <th scope="col" className="hidden px-3 py-2 md:table-cell">
               Source
             </th>
-            <th scope="col" className="w-28 px-3 py-2">
+            <th scope="col" className="w-24 px-3 py-2 sm:w-28">
               Status
             </th>
             <th scope="col" className="hidden px-3 py-2 lg:table-cell">
@@ -48,12 +48,12 @@ export function EventsTable({ events }: { events: Event[] }) {
                   {formatRelative(event.received_at, now)}
                 </time>
               </td>
-              <td className="px-3 py-2 break-all">
+              <td className="px-3 py-2 [overflow-wrap:anywhere]">
                 <Link to={detailLink(event.event_id)} className="font-medium text-indigo-800 underline-offset-2 hover:underline">
                   {event.event_type}
                 </Link>
               </td>
-              <td className="hidden px-3 py-2 break-all text-slate-700 md:table-cell">{event.source ?? "—"}</td>
+              <td className="hidden px-3 py-2 text-slate-700 [overflow-wrap:anywhere] md:table-cell">{event.source ?? "—"}</td>
               <td className="px-3 py-2">
                 <EventStatusBadge status={event.status} />
               </td>
