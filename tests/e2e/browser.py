@@ -109,4 +109,4 @@ def console_tab(browser: Browser, base_url: str, viewport: ViewportSize = DESKTO
         yield tab
     finally:
         context.close()
-    assert tab.errors == [], "the console logged errors"
+    assert tab.errors == [], f"the console logged errors: {tab.errors}"

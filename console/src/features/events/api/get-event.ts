@@ -14,9 +14,12 @@ export function eventQueryOptions(eventId: string) {
   });
 }
 
-/** One event with every delivery attempt; refreshed while open, so attempts appear as they happen. */
-export function useEvent(eventId: string) {
-  return useQuery({ ...eventQueryOptions(eventId), refetchInterval: LIVE_REFRESH_MS });
+/**
+ * One event with every delivery attempt; refreshed while open, so attempts appear as they happen.
+ * `enabled: false` stops asking, e.g. once the event is being erased (a 404 would be logged).
+ */
+export function useEvent(eventId: string, { enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ ...eventQueryOptions(eventId), enabled, refetchInterval: LIVE_REFRESH_MS });
 }
 
 /** After an action on an event: its detail and every inbox listing may have changed. */

@@ -28,10 +28,10 @@ export function EventDetail({ eventId, onClose }: { eventId: string; onClose: ()
 }
 
 function EventDetailBody({ eventId, onDeleted }: { eventId: string; onDeleted: () => void }) {
-  const event = useEvent(eventId);
+  const erase = useDeleteEvent();
+  const event = useEvent(eventId, { enabled: erase.isIdle || erase.isError });
   const ack = useAckEvent();
   const replay = useReplayEvent();
-  const erase = useDeleteEvent();
   const notify = useNotify();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [done, setDone] = useState<string | null>(null);
