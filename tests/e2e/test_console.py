@@ -11,6 +11,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import httpx
@@ -20,7 +21,7 @@ from standardwebhooks import Webhook
 
 from local.receiver import WebhookReceiver
 
-from .browser import PHONE, ConsoleTab, console_tab, launch_chromium
+from .browser import DESKTOP, PHONE, ConsoleTab, console_tab, launch_chromium
 from .helpers import KEY_PATTERN, LocalStack, event, unique_type
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -41,16 +42,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def tab(browser: Browser, local_stack: LocalStack) -> Iterator[Tab]:
     """Opens console tabs (desktop unless told otherwise); each fails its test if it logged an error."""
-    with_tabs: list[Any] = []
-
-    def open_tab(viewport: Any = None) -> ConsoleTab:
-        manager = console_tab(browser, local_stack.base_url, *([viewport] if viewport else []))
-        with_tabs.append(manager)
-        return manager.__enter__()
-
-    yield open_tab
-    for manager in reversed(with_tabs):
-        manager.__exit__(None, None, None)
+    with ExitStack() as tabs:
+        yield lambda viewport=DESKTOP: tabs.enter_context(console_tab(browser, local_stack.base_url, viewport))
 
 
 @pytest.fixture
