@@ -48,7 +48,15 @@ export function ErrorMessage({ error, title = "Something went wrong" }: { error:
   );
 }
 
+/** A failed load: the API's words and a retry, or, when the key lacks the scope, no retry that cannot help. */
 export function ErrorState({ error, title, onRetry }: { error: unknown; title: string; onRetry: () => void }) {
+  if (error instanceof ApiError && error.code === "FORBIDDEN") {
+    return (
+      <EmptyState title="This key may not do that">
+        {error.message}. Sign in with a key that has that scope, or ask for one.
+      </EmptyState>
+    );
+  }
   return (
     <div className="space-y-3">
       <ErrorMessage error={error} title={title} />

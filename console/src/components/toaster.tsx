@@ -1,5 +1,5 @@
 import * as Toast from "@radix-ui/react-toast";
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useState, type ReactNode } from "react";
 
 interface Notice {
   id: number;
@@ -19,10 +19,9 @@ export function Toaster({ children }: { children: ReactNode }) {
   const dismiss = (id: number) => {
     setNotices((current) => current.filter((notice) => notice.id !== id));
   };
-  const value = useMemo(() => notify, [notify]);
 
   return (
-    <NotifyContext value={value}>
+    <NotifyContext value={notify}>
       <Toast.Provider duration={4_000} label="Notification">
         {children}
         {notices.map((notice) => (
