@@ -7,15 +7,21 @@ through the key authorizer and which scope each needs.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import json
+import os
+import sys
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from pydantic import BaseModel
 from triggers import __version__
 from triggers.routes import ROUTES, FunctionName
+from triggers.settings import table_env_var
+from triggers.tables import TableName
 
 TITLE = "Triggers API"
 DESCRIPTION = (
@@ -29,6 +35,8 @@ SECURITY_SCHEMES: dict[str, Any] = {
 _SCHEMA_REFS = "#/components/schemas/"
 # Powertools documents a 422 for request validation; this API answers those with the 400 envelope.
 _POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
+# Where `make openapi` writes the document; the console's API types are generated from this file.
+COMMITTED_DOCUMENT = Path(__file__).resolve().parents[1] / "docs" / "openapi.json"
 
 
 def _resolver(function: FunctionName) -> APIGatewayHttpResolver:
@@ -115,3 +123,42 @@ def openapi_json() -> bytes:
     functions = dict.fromkeys(route.function for route in ROUTES)
     document = merge({function: _function_document(function) for function in functions})
     return json.dumps(document, indent=2).encode()
+
+
+def written_document() -> bytes:
+    """The document as ``python -m local.openapi`` writes it (and docs/openapi.json holds it)."""
+    return openapi_json() + b"\n"
+
+
+def _offline_function_environment() -> dict[str, str]:
+    """What importing the API functions needs: their settings and a region. Building a boto3 client
+    reaches nothing, and nothing here calls AWS, so placeholder names are enough."""
+    return {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "TriggersApi",
+        **{table_env_var(table): f"openapi-{table.value}" for table in TableName},
+        "CURSOR_SECRET_NAME": "openapi-cursor-signing-key",
+        "DELIVERY_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/000000000000/openapi-delivery",
+        "DEAD_LETTER_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/000000000000/openapi-delivery-dlq",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m local.openapi [PATH|-]``: writes the merged document (default docs/openapi.json)."""
+    parser = argparse.ArgumentParser(prog="python -m local.openapi", description=main.__doc__)
+    parser.add_argument("output", nargs="?", default=str(COMMITTED_DOCUMENT), help="a file, or - for stdout")
+    args = parser.parse_args(argv)
+    for name, value in _offline_function_environment().items():
+        os.environ.setdefault(name, value)
+    document = written_document()
+    if args.output == "-":
+        sys.stdout.buffer.write(document)
+    else:
+        Path(args.output).write_bytes(document)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

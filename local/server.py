@@ -1,7 +1,8 @@
 """The local API's HTTP server: every request goes through the API Gateway emulator, verbatim.
 
-Besides the API it serves the merged OpenAPI document and Swagger UI. The Swagger UI assets are
-the copies Powertools ships, so the docs page works offline.
+Besides the API it serves the merged OpenAPI document and Swagger UI (the Swagger UI assets are
+the copies Powertools ships, so the docs page works offline) and, at the root, the web console
+once ``make run`` has built it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from local.console_site import ConsoleSite
 from local.gateway_events import HttpRequest
 from local.http_api import HttpApiEmulator, HttpResponse
 from local.openapi import TITLE, openapi_json
@@ -78,6 +80,7 @@ class ApiServer:
 
     def __init__(self, gateway: HttpApiEmulator, host: str, port: int) -> None:
         self._gateway = gateway
+        self._console = ConsoleSite()
         self._server = make_server(host, port, self._wsgi, threaded=True, request_handler=_AccessLogHandler)
         self._serving = ServerThread(self._server, "api-server")
 
@@ -106,6 +109,9 @@ class ApiServer:
         page = LOCAL_PAGES.get(request.path)
         if page is not None and request.method == "GET":
             return page()
+        console_page = self._console.respond(request)
+        if console_page is not None:
+            return console_page
         try:
             body = request.get_data()
         except RequestEntityTooLarge:
