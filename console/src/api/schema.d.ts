@@ -28,7 +28,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * GET /v1/events
+         * @description Needs an API key with the `events:read` scope.
+         */
+        get: operations["list_events_v1_events_get"];
         put?: never;
         /**
          * POST /v1/events
@@ -189,6 +193,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GET /v1/keys/current
+         * @description Any valid API key.
+         */
+        get: operations["current_key_v1_keys_current_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{key_id}": {
         parameters: {
             query?: never;
@@ -204,6 +228,26 @@ export interface paths {
          * @description Needs an API key with the `keys:manage` scope.
          */
         delete: operations["revoke_key_v1_keys__key_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GET /v1/audit
+         * @description Needs an API key with the `keys:manage` scope.
+         */
+        get: operations["audit_trail_v1_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -261,6 +305,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AckRefused */
+        AckRefused: {
+            /** Event Id */
+            event_id: string;
+            error: components["schemas"]["ErrorBody"];
+        };
         /** AckResult */
         AckResult: {
             /** Event Id */
@@ -292,6 +342,8 @@ export interface components {
             revoked_at?: string | null;
             /** Rate Limit Per Second */
             rate_limit_per_second?: number | null;
+            /** Last Used At */
+            last_used_at?: string | null;
         };
         /** ApiKeyCreated */
         ApiKeyCreated: {
@@ -313,6 +365,8 @@ export interface components {
             revoked_at?: string | null;
             /** Rate Limit Per Second */
             rate_limit_per_second?: number | null;
+            /** Last Used At */
+            last_used_at?: string | null;
             /**
              * Key
              * @description The plaintext key. Shown once; store it now.
@@ -325,24 +379,118 @@ export interface components {
             keys: components["schemas"]["ApiKey"][];
         };
         /**
+         * AuditAction
+         * @enum {string}
+         */
+        AuditAction: "key.created" | "key.revoked" | "subscription.created" | "subscription.updated" | "subscription.disabled" | "subscription.enabled" | "subscription.deleted" | "subscription.secret_rotated" | "subscription.recovered" | "subscription.tested" | "event.acknowledged" | "event.replayed" | "event.deleted";
+        /** AuditEntry */
+        AuditEntry: {
+            /** Entry Id */
+            entry_id: string;
+            /** At */
+            at: string;
+            action: components["schemas"]["AuditAction"];
+            /**
+             * Target
+             * @description The key, subscription or event acted on ("<n> items" for several)
+             */
+            target: string;
+            /**
+             * Targets
+             * @description Every target (up to 100), one or several
+             */
+            targets: string[];
+            /**
+             * Actor Key Id
+             * @description The key that acted (or the operator tool outside the API)
+             */
+            actor_key_id: string;
+            /** Request Id */
+            request_id?: string | null;
+            /** Source Ip */
+            source_ip?: string | null;
+        };
+        /** AuditPage */
+        AuditPage: {
+            /** Entries */
+            entries: components["schemas"]["AuditEntry"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** AuditQuery */
+        AuditQuery: {
+            action?: components["schemas"]["AuditAction"] | null;
+            /** Since */
+            since?: string | null;
+            /** Until */
+            until?: string | null;
+            /**
+             * Limit
+             * @default 50
+             */
+            limit: number;
+            /** Cursor */
+            cursor?: string | null;
+        };
+        /**
          * BatchIn
-         * @description The batch envelope; each item is validated on its own so one bad item does not sink the rest.
+         * @description A batch is validated whole: one invalid item refuses the batch (400 naming ``events.<i>.<field>``),
+         *     so a fixed batch can be resent without duplicating the rest. Per-item results report what no schema
+         *     can decide: storage faults and per-item idempotency.
          */
         BatchIn: {
             /** Events */
-            events: {
+            events: components["schemas"]["BatchItemIn"][];
+        };
+        /** BatchItemIn */
+        BatchItemIn: {
+            /** Event Type */
+            event_type: string;
+            /**
+             * Payload
+             * @description Any JSON object: at most 262144 bytes serialized and 32 levels deep; numbers finite and at most 64 characters long
+             */
+            payload: {
                 [key: string]: unknown;
-            }[];
+            };
+            /** Source */
+            source?: string | null;
+            /** Tags */
+            tags?: string[];
+            /**
+             * Metadata
+             * @description A JSON object of at most 8192 bytes serialized and 32 levels deep
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** Idempotency Key */
+            idempotency_key?: string | null;
+        };
+        /** BatchItemRefused */
+        BatchItemRefused: {
+            /** Index */
+            index: number;
+            error: components["schemas"]["ErrorBody"];
+        };
+        /** BatchItemStored */
+        BatchItemStored: {
+            /** Event Id */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            status: components["schemas"]["EventStatus"];
+            /** Received At */
+            received_at: string;
+            /** Index */
+            index: number;
         };
         /** BatchResult */
         BatchResult: {
             /**
              * Results
-             * @description In input order: {"index", "event_id", ...} when stored, {"index", "error"} when not
+             * @description One per event, in input order
              */
-            results: {
-                [key: string]: unknown;
-            }[];
+            results: (components["schemas"]["BatchItemStored"] | components["schemas"]["BatchItemRefused"])[];
             /** Accepted */
             accepted: number;
             /** Rejected */
@@ -357,11 +505,9 @@ export interface components {
         BulkAckResult: {
             /**
              * Results
-             * @description In input order: an AckResult, or {"event_id", "error"}
+             * @description One per id, in input order
              */
-            results: {
-                [key: string]: unknown;
-            }[];
+            results: (components["schemas"]["AckResult"] | components["schemas"]["AckRefused"])[];
         };
         /** DeliveryAttempt */
         DeliveryAttempt: {
@@ -444,6 +590,8 @@ export interface components {
             payload: {
                 [key: string]: unknown;
             };
+            /** Payload Error */
+            payload_error?: string | null;
             /** Acknowledged At */
             acknowledged_at?: string | null;
             delivery?: components["schemas"]["DeliverySummary"];
@@ -455,7 +603,10 @@ export interface components {
         EventIn: {
             /** Event Type */
             event_type: string;
-            /** Payload */
+            /**
+             * Payload
+             * @description Any JSON object: at most 262144 bytes serialized and 32 levels deep; numbers finite and at most 64 characters long
+             */
             payload: {
                 [key: string]: unknown;
             };
@@ -463,10 +614,19 @@ export interface components {
             source?: string | null;
             /** Tags */
             tags?: string[];
-            /** Metadata */
+            /**
+             * Metadata
+             * @description A JSON object of at most 8192 bytes serialized and 32 levels deep
+             */
             metadata?: {
                 [key: string]: unknown;
             };
+        };
+        /** EventPage */
+        EventPage: {
+            /** Events */
+            events: components["schemas"]["Event"][];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * EventStatus
@@ -483,6 +643,41 @@ export interface components {
             /** Received At */
             received_at: string;
         };
+        /**
+         * EventsQuery
+         * @description The event history: every event in retention, any status.
+         */
+        EventsQuery: {
+            status?: components["schemas"]["EventStatus"] | null;
+            /** Event Type */
+            event_type?: string | null;
+            /** Source */
+            source?: string | null;
+            /** Since */
+            since?: string | null;
+            /** Until */
+            until?: string | null;
+            /**
+             * Limit
+             * @default 50
+             */
+            limit: number;
+            /** Cursor */
+            cursor?: string | null;
+            /**
+             * @description desc: newest first (the default); asc: oldest first
+             * @default desc
+             */
+            order: components["schemas"]["Order"];
+        };
+        /**
+         * GatewayMessage
+         * @description API Gateway's own error body: a missing or refused key (403), no such route (404).
+         */
+        GatewayMessage: {
+            /** Message */
+            message: string;
+        };
         /** Health */
         Health: {
             /** Status */
@@ -490,16 +685,10 @@ export interface components {
             /** Version */
             version: string;
         };
-        /** InboxPage */
-        InboxPage: {
-            /** Events */
-            events: components["schemas"]["Event"][];
-            pagination: components["schemas"]["Pagination"];
-        };
         /** InboxQuery */
         InboxQuery: {
             /** @default pending */
-            status: components["schemas"]["EventStatus"];
+            status: components["schemas"]["InboxStatus"];
             /** Event Type */
             event_type?: string | null;
             /** Source */
@@ -516,17 +705,34 @@ export interface components {
             /** Cursor */
             cursor?: string | null;
         };
+        /**
+         * InboxStatus
+         * @description Statuses the inbox can list; an acknowledged event has left the inbox for good.
+         * @enum {string}
+         */
+        InboxStatus: "pending" | "delivered" | "failed";
         /** KeyCreateIn */
         KeyCreateIn: {
             /** Name */
             name: string;
             /** Scopes */
             scopes: components["schemas"]["Scope"][];
-            /** Expires At */
-            expires_at?: string | null;
-            /** Rate Limit Per Second */
+            /**
+             * Expires In Seconds
+             * @description Lifetime from now. Omitted: the key lives as long as the key that creates it.
+             */
+            expires_in_seconds?: number | null;
+            /**
+             * Rate Limit Per Second
+             * @description Omitted: the creating key's own limit. Never above the creating key's limit.
+             */
             rate_limit_per_second?: number | null;
         };
+        /**
+         * Order
+         * @enum {string}
+         */
+        Order: "asc" | "desc";
         /** Pagination */
         Pagination: {
             /** Limit */
@@ -587,7 +793,10 @@ export interface components {
         };
         /** SubscriptionIn */
         SubscriptionIn: {
-            /** Target Url */
+            /**
+             * Target Url
+             * Format: uri
+             */
             target_url: string;
             /** Event Types */
             event_types: string[];
@@ -631,7 +840,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -640,8 +849,47 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
-            404: {
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    list_events_v1_events_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["EventStatus"];
+                event_type?: string;
+                source?: string;
+                since?: string;
+                until?: string;
+                limit?: number;
+                cursor?: string;
+                /** @description desc: newest first (the default); asc: oldest first */
+                order?: components["schemas"]["Order"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every event in retention, any status, newest first by default */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -649,8 +897,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -684,7 +950,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventSummary"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -693,8 +959,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
-            404: {
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -702,8 +977,55 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -716,7 +1038,9 @@ export interface operations {
     ingest_batch_v1_events_batch_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "idempotency-key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -735,7 +1059,7 @@ export interface operations {
                     "application/json": components["schemas"]["BatchResult"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -744,8 +1068,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
-            404: {
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -753,8 +1086,55 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -767,7 +1147,7 @@ export interface operations {
     list_inbox_v1_inbox_get: {
         parameters: {
             query?: {
-                status?: string;
+                status?: components["schemas"]["InboxStatus"];
                 event_type?: string;
                 source?: string;
                 since?: string;
@@ -781,16 +1161,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Oldest first */
+            /** @description Listable events, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InboxPage"];
+                    "application/json": components["schemas"]["EventPage"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -799,17 +1179,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
-            404: {
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -839,7 +1228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -848,17 +1237,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -884,8 +1291,51 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
-                    "application/json": string;
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -910,7 +1360,7 @@ export interface operations {
                     "application/json": components["schemas"]["AckResult"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -919,17 +1369,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -961,7 +1429,7 @@ export interface operations {
                     "application/json": components["schemas"]["BulkAckResult"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -970,8 +1438,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
-            404: {
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -979,8 +1456,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1010,7 +1505,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventSummary"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1019,17 +1514,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1057,7 +1570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyList"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1066,17 +1579,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
-            404: {
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1108,7 +1630,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyCreated"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1117,8 +1639,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
-            404: {
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1126,8 +1657,91 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    current_key_v1_keys_current_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calling key: its tenant, scopes, limits and expiry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1153,8 +1767,113 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
-                    "application/json": string;
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    audit_trail_v1_audit_get: {
+        parameters: {
+            query?: {
+                action?: components["schemas"]["AuditAction"];
+                since?: string;
+                until?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's audit log, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -1177,7 +1896,7 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionList"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1186,17 +1905,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
-            404: {
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1228,7 +1956,7 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionCreated"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1237,8 +1965,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
-            404: {
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1246,8 +1983,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1277,7 +2032,7 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1286,17 +2041,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error envelope */
+            /** @description Internal Server Error */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1322,8 +2095,51 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content: {
-                    "application/json": string;
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
