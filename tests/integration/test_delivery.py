@@ -141,13 +141,13 @@ def test_retry_after_is_honoured(
     api: ApiClient, receiver: Receiver, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, status: int
 ) -> None:
     deferrals: list[int] = []
-    real_defer = JobQueue.defer
+    real_hide = JobQueue._hide
 
     def recording(self: JobQueue, receipt_handle: str, seconds: int) -> None:
         deferrals.append(seconds)
-        real_defer(self, receipt_handle, seconds)
+        real_hide(self, receipt_handle, seconds)
 
-    monkeypatch.setattr(JobQueue, "defer", recording)
+    monkeypatch.setattr(JobQueue, "_hide", recording)
     receiver.script = [(status, {"Retry-After": "2"})]
     subscribe(api, receiver.url)
     event_id = api.post("/v1/events", event_body()).json()["event_id"]
