@@ -93,7 +93,13 @@ class DeliveryWorker:
         if event.generation != job.generation:
             logger.info("Stale delivery job dropped", extra={"event_id": job.event_id})
             return None
-        attempt = 1 + sum(1 for made in event.delivery.history or [] if made.webhook_id == job.webhook_id)
+        made = [attempt for attempt in event.delivery.history or [] if attempt.webhook_id == job.webhook_id]
+        if any(attempt.outcome is DeliveryOutcome.DELIVERED for attempt in made):
+            # A duplicate message (a retried dispatch, a redrive) of a job that got through: settling
+            # again is idempotent and clears a failure a duplicate may have recorded meanwhile.
+            self._ledger.settle(job.tenant_id, job.event_id, job.generation, job.subscription_id, delivered=True)
+            return None
+        attempt = len(made) + 1
         found = self._subscriptions.find(job.tenant_id, job.subscription_id)
         if found is None or found.subscription.status is not SubscriptionStatus.ACTIVE:
             self._abandon(job, attempt, WebhookReply(None, 0, error="subscription deleted or disabled"))
