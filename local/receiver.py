@@ -51,6 +51,7 @@ class Answer:
     status: int = 200
     pace: Pace = Pace.PROMPT
     slow_seconds: float = 3.0
+    retry_after_seconds: int = RETRY_AFTER_SECONDS  # sent with 429 and 503
 
     def reaches(self, client_deadline_seconds: float) -> bool:
         """Whether a client that gives up after ``client_deadline_seconds`` gets the status at all."""
@@ -199,7 +200,7 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
                 body = b""  # endless: streamed below
             head = f"{self.protocol_version} {answer.status} {self.responses.get(answer.status, ('',))[0]}\r\n"
             if answer.status in _RETRY_AFTER_STATUSES:
-                head += f"retry-after: {RETRY_AFTER_SECONDS}\r\n"
+                head += f"retry-after: {answer.retry_after_seconds}\r\n"
             length = 1 << 40 if answer.pace is Pace.FLOOD else len(body)
             head += f"content-type: application/json\r\ncontent-length: {length}\r\n\r\n"
             if answer.pace is Pace.HANG:

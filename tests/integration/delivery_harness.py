@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 
 from local.receiver import Answer, Delivery, WebhookReceiver
+from tests.integration.conftest import ApiClient
 
 
 @dataclass
@@ -46,6 +47,20 @@ def running_receiver(receiver: Receiver) -> Iterator[Receiver]:
         yield receiver
     finally:
         receiver.server.stop()
+
+
+def subscribe(api: ApiClient, url: str, event_types: list[str] | None = None) -> dict[str, Any]:
+    response = api.post("/v1/subscriptions", {"target_url": url, "event_types": event_types or ["order.*"]})
+    assert response.status == 201, response.body
+    return dict(response.json())
+
+
+def status_of(api: ApiClient, event_id: str) -> str:
+    return str(api.get(f"/v1/events/{event_id}").json()["status"])
+
+
+def history(api: ApiClient, event_id: str) -> list[dict[str, Any]]:
+    return list(api.get(f"/v1/events/{event_id}").json()["delivery"]["history"])
 
 
 def dead_letters() -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from local.http_api import HttpApiEmulator
 from local.pollers import DeliveryPipeline
 from local.receiver import Answer
 from tests.integration.conftest import ApiClient, event_body
-from tests.integration.delivery_harness import Receiver, dead_letters, running_receiver
+from tests.integration.delivery_harness import Receiver, dead_letters, running_receiver, status_of, subscribe
 
 
 @pytest.fixture
@@ -26,16 +26,6 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture
 def pipeline(gateway: HttpApiEmulator) -> DeliveryPipeline:
     return DeliveryPipeline.in_process(gateway._functions)
-
-
-def subscribe(api: ApiClient, url: str, event_types: list[str] | None = None) -> dict[str, Any]:
-    response = api.post("/v1/subscriptions", {"target_url": url, "event_types": event_types or ["order.*"]})
-    assert response.status == 201, response.body
-    return dict(response.json())
-
-
-def status_of(api: ApiClient, event_id: str) -> str:
-    return str(api.get(f"/v1/events/{event_id}").json()["status"])
 
 
 def test_delivery_is_signed_per_standard_webhooks(

@@ -114,6 +114,8 @@ def test_public_https_targets_are_allowed() -> None:
         ("https:///nohost", "no host"),
         ("https://user:pw@hooks.example.com/", "credentials"),
         ("https://hooks.example.com:99999/", "invalid port"),
+        ("http://[::1/", "not a valid URL"),
+        ("https://[fe80::1%25eth0/", "not a valid URL"),
     ],
 )
 def test_malformed_or_insecure_urls_are_refused(url: str, reason: str) -> None:

@@ -108,7 +108,10 @@ class TargetPolicy:
 
     def endpoint(self, url: str) -> tuple[str, int]:
         """The host and port of an acceptable URL; raises TargetRefused for a scheme, host or userinfo refused."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+            raise _refused("target_url is not a valid URL") from exc
         allowed_schemes = {"https", "http"} if self.allow_http else {"https"}
         if parts.scheme not in allowed_schemes:
             raise _refused(f"target_url must use {' or '.join(sorted(allowed_schemes))}")
