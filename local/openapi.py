@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from pydantic import BaseModel
 from triggers import __version__
+from triggers.api_docs import TITLE
 from triggers.routes import ROUTES, FunctionName
 from triggers.settings import table_env_var
 from triggers.tables import TableName
 
-TITLE = "Triggers API"
 DESCRIPTION = (
     "Send events in, pull them from the inbox and acknowledge them. "
     "Authenticate with `Authorization: Bearer <key>` or `X-API-Key: <key>`."
@@ -86,11 +87,30 @@ def _document_query_model(operation: dict[str, Any], model: type[BaseModel], sch
 
 
 def merge(documents: dict[FunctionName, dict[str, Any]]) -> dict[str, Any]:
-    """Paths in route-table order, tagged by function; shared schemas must agree."""
+    """The functions' documents merged by Powertools (a path or schema two functions define differently is
+    an error), then completed from the route table: who may call each route, tags, and the details
+    Powertools leaves out. Paths follow the route table's order."""
+    merger = OpenAPIMerge(
+        title=TITLE,
+        version=__version__,
+        openapi_version="3.1.0",
+        description=DESCRIPTION,
+        security_schemes=SECURITY_SCHEMES,
+        on_conflict="error",
+    )
+    for document in documents.values():
+        merger.add_schema(document)
+    merged = merger.get_openapi_schema()
+    schemas: dict[str, Any] = {
+        name: schema
+        for name, schema in merged.get("components", {}).get("schemas", {}).items()
+        if name not in _POWERTOOLS_VALIDATION_SCHEMAS
+    }
     paths: dict[str, dict[str, Any]] = {}
-    schemas: dict[str, Any] = {}
     for route in ROUTES:
-        operation = documents[route.function]["paths"][route.path][route.method.lower()]
+        if not route.documented:
+            continue
+        operation = merged["paths"][route.path][route.method.lower()]
         responses = operation["responses"]
         if "422" in responses and _is_powertools_validation_response(responses["422"]):
             del responses["422"]
@@ -103,15 +123,9 @@ def merge(documents: dict[FunctionName, dict[str, Any]]) -> dict[str, Any]:
             needs = f"Needs an API key with the `{route.scope.value}` scope." if route.scope else "Any valid API key."
             operation["description"] = "\n\n".join(filter(None, [operation.get("description"), needs]))
         paths.setdefault(route.path, {})[route.method.lower()] = operation
-    for document in documents.values():
-        for name, schema in document.get("components", {}).get("schemas", {}).items():
-            if name in _POWERTOOLS_VALIDATION_SCHEMAS:
-                continue
-            if schemas.setdefault(name, schema) != schema:
-                raise ValueError(f"Two functions define the OpenAPI schema {name!r} differently")
     return {
         "openapi": "3.1.0",
-        "info": {"title": TITLE, "version": __version__, "description": DESCRIPTION},
+        "info": merged["info"],
         "paths": paths,
         "components": {"schemas": dict(sorted(schemas.items())), "securitySchemes": SECURITY_SCHEMES},
     }

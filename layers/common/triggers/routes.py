@@ -39,6 +39,7 @@ class RouteSpec:
     # Refusals particular to the route, beyond those its shape implies (see `error_statuses`).
     extra_errors: tuple[HTTPStatus, ...] = ()
     public: bool = False  # served without a key, bypassing the authorizer
+    documented: bool = True  # part of the API's OpenAPI document (the documentation routes are not)
 
     @property
     def route_key(self) -> str:
@@ -60,6 +61,10 @@ class RouteSpec:
 
 ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec("GET", "/v1/health", FunctionName.HEALTH, None, public=True),
+    # The API's documentation, served by the API itself in every environment.
+    RouteSpec("GET", "/openapi.json", FunctionName.HEALTH, None, public=True, documented=False),
+    RouteSpec("GET", "/docs", FunctionName.HEALTH, None, public=True, documented=False),
+    RouteSpec("GET", "/docs/{asset}", FunctionName.HEALTH, None, public=True, documented=False),
     # 256 KiB payload + 8 KiB metadata + the rest of the envelope.
     RouteSpec("POST", "/v1/events", FunctionName.INGEST, Scope.EVENTS_WRITE, 300 * KIB, _INGEST_ERRORS),
     # Lambda's synchronous invocation payload limit is 6 MB; stay under it after base64.
