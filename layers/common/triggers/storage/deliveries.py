@@ -14,13 +14,11 @@ duplicated SQS message can never settle a delivery twice or move the status twic
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
-
-from botocore.exceptions import ClientError
+from typing import TYPE_CHECKING, Any
 
 from triggers.ids import new_id
 from triggers.models import DeliveryAttempt, EventStatus
-from triggers.storage.dynamo import is_conditional_failure, storage_errors
+from triggers.storage.dynamo import ConditionFailed, storage_errors
 from triggers.storage.events import ATTEMPT_SEPARATOR, event_key, inbox_partition
 
 if TYPE_CHECKING:
@@ -37,23 +35,32 @@ class DeliveryLedger:
         self._ttl = timedelta(days=ttl_days)
 
     def expect(self, tenant_id: str, event_id: str, generation: int, subscription_ids: list[str]) -> bool:
-        """Records which subscriptions this generation owes; False if the event is gone or was replayed since."""
+        """Records which subscriptions this generation owes; False if the event is gone or was replayed since.
+
+        Only the first dispatch of a generation writes: a retried stream batch dispatches again, and must
+        not put back deliveries that were settled meanwhile (it still gets True, to queue the jobs again).
+        """
         try:
             with storage_errors():
                 self._client.update_item(
                     TableName=self._table,
                     Key=event_key(tenant_id, event_id, self._shard_count),
-                    UpdateExpression="SET pending_subscriptions = :subs REMOVE failed_subscriptions",
-                    ConditionExpression="attribute_exists(sk) AND generation = :generation",
+                    UpdateExpression=(
+                        "SET pending_subscriptions = :subs, dispatched_generation = :generation "
+                        "REMOVE failed_subscriptions"
+                    ),
+                    ConditionExpression=(
+                        "attribute_exists(sk) AND generation = :generation "
+                        "AND (attribute_not_exists(dispatched_generation) OR dispatched_generation <> :generation)"
+                    ),
                     ExpressionAttributeValues={
                         ":subs": {"SS": subscription_ids},
                         ":generation": {"N": str(generation)},
                     },
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        except ConditionFailed as failed:
+            return int(failed.item.get("generation", {}).get("N", -1)) == generation
         return True
 
     def record_attempt(self, tenant_id: str, event_id: str, attempt: DeliveryAttempt) -> None:
@@ -106,12 +113,10 @@ class DeliveryLedger:
                     ReturnValues="ALL_NEW",
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )["Attributes"]
-        except ClientError as exc:
-            if not is_conditional_failure(exc):
-                raise
+        except ConditionFailed as failed:
             # Already settled (a duplicate or a retry). If the run that settled it died before the
             # roll-up, this one finishes it; the roll-up is conditional, so it never happens twice.
-            item = cast(Item, exc.response.get("Item", {}))
+            item = failed.item
             if not item or int(item.get("generation", {}).get("N", -1)) != generation:
                 return None
         if "pending_subscriptions" in item:
@@ -139,8 +144,6 @@ class DeliveryLedger:
                         ":acknowledged": {"S": EventStatus.ACKNOWLEDGED.value},
                     },
                 )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return None
-            raise
+        except ConditionFailed:
+            return None
         return status
