@@ -124,7 +124,8 @@ class DeliveryStack(Stack):
                 delivery_queue_url=self.delivery_queue.queue_url,
             ),
             # Reads the tenant's subscriptions, records which ones the event owes, queues one job each.
-            tables=[TableAccess(events, ("UpdateItem",)), TableAccess(subscriptions, ("Query",))],
+            # UpdateItem: the ledger; PutItem: a skipped attempt for each disabled subscription that matches.
+            tables=[TableAccess(events, ("UpdateItem", "PutItem")), TableAccess(subscriptions, ("Query",))],
             sends_to=[self.delivery_queue],
             timeout=DISPATCHER_TIMEOUT,
         )

@@ -63,9 +63,15 @@ EXPECTED_DYNAMODB_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
         "api-keys/index/by-tenant": {"Query"},
         "audit": {"PutItem", "Query"},
     },
-    FunctionName.SUBSCRIPTIONS: {"subscriptions": {"PutItem", "GetItem", "Query", "DeleteItem"}, "audit": {"PutItem"}},
+    FunctionName.SUBSCRIPTIONS: {
+        "subscriptions": {"PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem"},
+        "audit": {"PutItem"},
+        # Recovery: re-expecting an event (UpdateItem) and counting its attempts (Query); attempts listing.
+        "events": {"UpdateItem", "Query"},
+        "events/index/attempts-by-subscription": {"Query"},
+    },
     FunctionName.DISPATCHER: {
-        "events": {"UpdateItem"},
+        "events": {"UpdateItem", "PutItem"},  # PutItem: skipped attempts for disabled subscriptions
         "subscriptions": {"Query"},
         # What the stream's event source mapping needs; ListStreams has no resource-level permissions.
         "events.StreamArn": {"DescribeStream", "GetRecords", "GetShardIterator"},
@@ -76,6 +82,7 @@ EXPECTED_DYNAMODB_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
 SEND = {"SendMessage"}
 EXPECTED_SQS_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
     FunctionName.DISPATCHER: {"delivery": SEND, "dispatch-failures": SEND | {"GetQueueAttributes", "GetQueueUrl"}},
+    FunctionName.SUBSCRIPTIONS: {"delivery": SEND},  # a recovery queues deliveries
     FunctionName.WORKER: {
         "delivery": {"ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "GetQueueAttributes", "GetQueueUrl"},
         "delivery-dlq": SEND,
@@ -187,7 +194,7 @@ def test_function_cannot_use_the_keys_for_its_own_encryption(synthesized: Synthe
 @pytest.mark.parametrize("function", FunctionName, ids=str)
 def test_only_the_paging_functions_read_the_cursor_secret(synthesized: Synthesized, function: FunctionName) -> None:
     secret_grants = grants(synthesized, function, "secretsmanager")
-    paging = {FunctionName.INBOX, FunctionName.KEYS}  # event pages; the audit log's pages
+    paging = {FunctionName.INBOX, FunctionName.KEYS, FunctionName.SUBSCRIPTIONS}  # events, audit, attempts
     expected = {"cursor-signing-key": {"GetSecretValue"}} if function in paging else {}
     assert {name.split(" ")[-1]: actions for name, actions in secret_grants.items()} == expected
 

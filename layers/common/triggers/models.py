@@ -57,8 +57,10 @@ _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]
 
 def _rfc3339(value: Any) -> Any:
     # What the schema's `format: date-time` promises, no more: pydantic alone would also take unix
-    # times ("0.5"), dates and times without an offset, whose meaning a client may not share.
-    if isinstance(value, str) and not _RFC3339.match(value):
+    # times (0.5, "0.5"), dates and times without an offset, whose meaning a client may not share.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339.match(value):
         raise ValueError("must be an RFC 3339 date-time with an offset, e.g. 2026-01-31T09:30:00Z")
     return value
 
@@ -413,9 +415,18 @@ def _well_formed_url(url: str) -> str:
     return url
 
 
+# RFC 3986's grammar for an http(s) URI without userinfo: ASCII only (an international name goes in
+# its punycode form), percent-escapes well formed, a port of at most 65535, "#" only once.
+_URI_CHAR = r"(?:[-A-Za-z0-9._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})"  # of a host name
+_URI_PART = r"(?:[-A-Za-z0-9._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})"  # of a path, query or fragment
+_PORT = r"(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+TARGET_URL_PATTERN = (
+    rf"^[Hh][Tt][Tt][Pp][Ss]?://(?:\[[0-9A-Fa-f:.]+\]|{_URI_CHAR}+)(?::{_PORT}?)?"
+    rf"(?:/{_URI_PART}*)?(?:\?{_URI_PART}*)?(?:#{_URI_PART}*)?$"
+)
 TargetUrl = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=2048, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+(?:[/?#]\S*)?$"),
+    StringConstraints(min_length=1, max_length=2048, pattern=TARGET_URL_PATTERN),
     AfterValidator(_well_formed_url),
     Field(json_schema_extra={"format": "uri"}),
 ]
