@@ -5,8 +5,7 @@ required fields, types, enum values), so the client cannot drift from the API un
 ignore fields they do not know, so an older client keeps working when the API adds one.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: TypedDict reads Required/NotRequired at runtime.
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, NotRequired, Required, TypedDict

@@ -9,17 +9,23 @@ own pace; a receiver that holds both secrets may pass both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 import standardwebhooks
 
 from triggers_client.errors import WebhookVerificationError
 
-__all__ = ["WebhookVerificationError", "verify"]
+__all__ = ["Headers", "WebhookVerificationError", "verify"]
 
 
-def verify(body: bytes | str, headers: Mapping[str, str], secret: str | Iterable[str]) -> dict[str, Any]:
+class Headers(Protocol):
+    """Any request headers: a dict, or a web framework's headers (Flask, Django, Starlette)."""
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
+
+
+def verify(body: bytes | str, headers: Headers, secret: str | Iterable[str]) -> dict[str, Any]:
     """The delivered event as a dict, once its signature verifies with ``secret`` (or any of several).
 
     ``body`` must be the raw request body, exactly as received: parse it only after this returns.
@@ -29,7 +35,7 @@ def verify(body: bytes | str, headers: Mapping[str, str], secret: str | Iterable
     secrets = [secret] if isinstance(secret, str) else list(secret)
     if not secrets:
         raise ValueError("pass the subscription's whsec_ secret")
-    plain_headers = dict(headers.items())
+    plain_headers = dict(headers.items())  # standardwebhooks takes a dict
     failure = "No signature verifies"
     for each in secrets:
         try:
