@@ -5,7 +5,7 @@
                                                  # both secrets, space-separated, until the old one expires
     python examples/webhook_receiver.py          # listens on 127.0.0.1:9000 (PORT to change)
 
-Then subscribe it (curl, or `triggers subscriptions create --url http://127.0.0.1:9000/hooks --types 'order.*'`)
+Then subscribe it (curl, or `triggers subscriptions create http://127.0.0.1:9000/hooks --types 'order.*'`)
 and send an `order.created` event.
 """
 

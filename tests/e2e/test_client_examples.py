@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import select
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 from triggers_client import TriggersClient
 
 from .helpers import LocalStack, unique_type
+from .output_lines import OutputLines
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -53,17 +53,6 @@ def free_port() -> int:
         return port
 
 
-def verdict(receiver: subprocess.Popen[str], timeout: float) -> str:
-    """The receiver's first line about a delivery (Flask's own banner comes first)."""
-    assert receiver.stdout is not None
-    deadline = time.monotonic() + timeout
-    while select.select([receiver.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
-        line = receiver.stdout.readline()
-        if line.startswith(("verified ", "refused ")) or not line:
-            return line
-    pytest.fail(f"no delivery reached the receiver within {timeout}s")
-
-
 def test_the_receiver_verifies_a_real_delivery(local_stack: LocalStack) -> None:
     port = free_port()
     event_type = unique_type("example-hook")
@@ -77,6 +66,7 @@ def test_the_receiver_verifies_a_real_delivery(local_stack: LocalStack) -> None:
             stderr=subprocess.DEVNULL,
             text=True,
         )
+        lines = OutputLines(receiver.stdout)
         try:
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:  # until Flask listens
@@ -85,10 +75,12 @@ def test_the_receiver_verifies_a_real_delivery(local_stack: LocalStack) -> None:
                         break
                 time.sleep(0.1)
             event_id = client.events.send(event_type, {"order_id": "o-1"}).event_id
-            line = verdict(receiver, timeout=10)
+            # The first line about a delivery (Flask's banner comes before it).
+            line = lines.first(lambda printed: printed.startswith(("verified ", "refused ")), timeout=10)
         finally:
             receiver.terminate()
             receiver.wait(timeout=10)
             client.subscriptions.delete(subscription.subscription_id)
+    assert line is not None, "no delivery reached the receiver"
     assert line.startswith("verified ")
-    assert line.rstrip().endswith(f"{event_type} {event_id}")
+    assert line.endswith(f"{event_type} {event_id}")
