@@ -422,7 +422,9 @@ def add_event_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     ack.add_argument("event_ids", nargs="+", metavar="EVENT_ID")
     ack.set_defaults(command=ack_events)
 
-    tail = event_commands.add_parser("tail", parents=[options, _filters()], help="print new events as they arrive")
+    tail = event_commands.add_parser(
+        "tail", parents=[options, _filters()], help="print new inbox events as they arrive, until Ctrl-C"
+    )
     tail.add_argument("--interval", type=_seconds, default=TAIL_INTERVAL_SECONDS, help="seconds between polls")
     tail.set_defaults(command=tail_events)
 
