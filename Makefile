@@ -6,6 +6,7 @@ ENV    ?= dev
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint typecheck unit integration e2e infra bench synth diff deploy clean
+.PHONY: console console-check chromium screenshots openapi
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +23,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
+# The API starts even when the console cannot be built (no Node.js, or a failed build).
+NPM ?= npm
 run: $(VENV)/.synced
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory console || echo "The console build failed: starting the API without it."; \
+	else \
+		echo "Node.js (npm) was not found: the console was not built; starting the API without it."; \
+	fi
 	$(BIN)/triggers run
 
-test: lint typecheck
+test: lint typecheck console-check chromium
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 lint: $(VENV)/.synced
@@ -41,6 +49,41 @@ unit integration e2e infra: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(BIN)/python -m benchmarks
 
+# The web console (console/): its own packages and lock. Built only when a source changed; the local
+# stack serves console/dist at its root, and the console stack deploys it.
+CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) \
+	console/index.html console/vite.config.ts console/tsconfig.json
+CONSOLE_PACKAGES := console/node_modules/.installed
+
+$(CONSOLE_PACKAGES): console/package.json console/package-lock.json
+	cd console && npm ci --silent --no-audit --no-fund
+	touch $@
+
+console/dist/index.html: $(CONSOLE_PACKAGES) $(CONSOLE_SOURCES)
+	cd console && npm run --silent build
+
+console: console/dist/index.html
+
+# ESLint, tsc and Vitest; the browser tests in tests/e2e need the build.
+console-check: console/dist/index.html
+	cd console && npm run --silent lint && npm run --silent typecheck && npm run --silent test -- --reporter=dot
+
+# The browser tests drive Debian's Chromium; installed only when missing (as root, or with sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@$(PYTHON) -c 'import shutil, sys; sys.exit(shutil.which("chromium") is None)' || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# PNGs of every console page in docs/images/, from a local stack seeded with sample data.
+screenshots: $(VENV)/.synced console chromium
+	$(BIN)/pytest -q tests/e2e/console_screenshots.py
+
+# docs/openapi.json from the functions' own resolvers, and the console's API types from it.
+openapi: $(VENV)/.synced $(CONSOLE_PACKAGES)
+	$(BIN)/python -m local.openapi docs/openapi.json
+	cd console && npm run --silent api:types
+
 # The CDK CLI pinned in package-lock.json. jsii warns on every run that Node 20 is deprecated / past end of
 # life; it still works, so the banner is silenced.
 JSII_QUIET := JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
@@ -52,16 +95,16 @@ CDK_OUT = cdk.out/$(ENV)
 layer: $(VENV)/.synced
 	$(JSII_QUIET) $(BIN)/python -m stacks.layer_bundle
 
-synth: $(VENV)/.synced node_modules/.installed
+synth: $(VENV)/.synced node_modules/.installed console
 	$(CDK) synth --quiet -c env=$(ENV) --output $(CDK_OUT)
 
-diff: $(VENV)/.synced node_modules/.installed
+diff: $(VENV)/.synced node_modules/.installed console
 	$(CDK) diff -c env=$(ENV) --output $(CDK_OUT)
 
 bootstrap: $(VENV)/.synced node_modules/.installed
 	$(CDK) bootstrap -c env=$(ENV) --output $(CDK_OUT)
 
-deploy: $(VENV)/.synced node_modules/.installed
+deploy: $(VENV)/.synced node_modules/.installed console
 	$(CDK) deploy --all -c env=$(ENV) --output $(CDK_OUT) --require-approval broadening \
 		--outputs-file cdk.out/$(ENV)-outputs.json
 

@@ -41,6 +41,7 @@ from triggers.storage.keys import KeyTerms
 from triggers_client import TriggersError
 
 from local import api_commands
+from local.console_site import ConsoleSite
 from local.dead_letters import Redrive, redrive
 from local.deployed import (
     ENVIRONMENT_NAMES,
@@ -213,8 +214,10 @@ def banner(stack: RunningStack) -> str:
     auth = '-H "Authorization: Bearer $TRIGGERS_KEY"'
     event = """'{"event_type":"order.created","payload":{"order_id":"o-1","total":42.5}}'"""
     port_prefix = "" if stack.state.api_port == DEFAULT_API_PORT else f"TRIGGERS_PORT={stack.state.api_port} "
+    console = f"{base}/" if ConsoleSite().built else "not built (`make run` builds it when Node.js is installed)"
     return f"""
 Triggers API local stack: {base}
+  Console    {console}
   API docs   {base}/docs
   Demo key   {key}   (tenant {DEMO_TENANT!r}, every scope)
   State      in memory only: events, keys and subscriptions are gone when the stack stops,

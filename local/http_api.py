@@ -77,7 +77,7 @@ class HttpApiEmulator:
             return _gateway_error(404, NOT_FOUND)
         route, path_parameters = matched
         authorizer_context: dict[str, Any] | None = None
-        if route.scope is not None:
+        if not route.public:
             decision = self._authorize(request, route, path_parameters)
             if isinstance(decision, HttpResponse):
                 return decision

@@ -15,7 +15,9 @@ pollers step by step; ``start``/``stop`` run them in a background thread for the
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodbstreams import DynamoDBStreamsClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import MessageTypeDef
+
+    from local.lambdas import FunctionRegistry
 
 Invoke = Callable[[dict[str, Any]], Any]
 REGION = "us-east-1"
@@ -187,3 +191,62 @@ class QueuePoller(_Background):
             "eventSourceARN": self._queue_arn,
             "awsRegion": REGION,
         }
+
+
+class DeliveryPipeline:
+    """The stream → dispatcher → queue → worker path, advanced by explicit polling (tests, the soak).
+
+    ``in_process`` builds it for moto running in this process.
+    """
+
+    def __init__(self, stream: StreamPoller, queue: QueuePoller) -> None:
+        self.stream = stream
+        self.queue = queue
+
+    @classmethod
+    def in_process(cls, functions: FunctionRegistry) -> DeliveryPipeline:
+        import boto3
+        from triggers.routes import FunctionName
+
+        stream_arn = boto3.client("dynamodb").describe_table(TableName=os.environ["EVENTS_TABLE"])["Table"][
+            "LatestStreamArn"
+        ]
+        # botocore now sends stream calls to account-specific hosts moto does not route; the classic one it does.
+        streams = boto3.client("dynamodbstreams", endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com")
+        return cls(
+            StreamPoller(
+                streams, stream_arn, lambda event: functions.invoke(FunctionName.DISPATCHER, event), max_retries=10
+            ),
+            QueuePoller(
+                boto3.client("sqs"),
+                os.environ["DELIVERY_QUEUE_URL"],
+                lambda event: functions.invoke(FunctionName.WORKER, event),
+            ),
+        )
+
+    def poll_once(self) -> int:
+        return self.stream.poll_once() + self.queue.poll_once()
+
+    def run_until(self, done: Callable[[], bool], timeout: float = 20.0) -> None:
+        """Polls until ``done()``, asking it when the pipeline is idle or at least once a second."""
+        deadline = time.monotonic() + timeout
+        last_check = 0.0
+        while True:
+            moved = self.poll_once()
+            if not moved or time.monotonic() - last_check > 1:
+                if done():
+                    return
+                last_check = time.monotonic()
+            if time.monotonic() > deadline:
+                raise AssertionError("pipeline did not settle in time")
+            if not moved:
+                time.sleep(0.05)
+
+    def drain(self, idle_seconds: float = 0.5) -> None:
+        """Polls until nothing has moved for ``idle_seconds`` (no more work is visible)."""
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < idle_seconds:
+            if self.poll_once():
+                quiet_since = time.monotonic()
+            else:
+                time.sleep(0.05)

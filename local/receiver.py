@@ -4,6 +4,10 @@ It records every delivery, checks its Standard Webhooks signature when given the
 secret, and answers 200, or a chosen failure status for the first few deliveries so retries,
 Retry-After, 410 Gone and the dead-letter queue can be watched. The worker sends the same
 ``webhook-id`` on every attempt at one job, so the receiver numbers attempts by counting repeats.
+
+An answer can also be slow, the way a struggling subscriber is (see ``Pace``): silent for a while,
+dripping its status line a byte at a time, dripping its body after a prompt status, or flooding an
+endless body; fault tests and the soak benchmark use these.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 
 from standardwebhooks import Webhook, WebhookVerificationError
 
@@ -25,6 +30,38 @@ HOST = "127.0.0.1"
 # What a failing receiver asks for with 429 or 503, the statuses whose Retry-After the worker honours.
 RETRY_AFTER_SECONDS = 2
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
+
+
+class Pace(StrEnum):
+    """How an answer is sent; every slow pace takes about ``Answer.slow_seconds`` in all."""
+
+    PROMPT = "prompt"  # at once
+    HANG = "hang"  # nothing, then the whole answer
+    DRIP = "drip"  # the status line and headers a byte at a time: no status until the very end
+    DRIP_BODY = "drip-body"  # status and headers at once, then the body a byte at a time
+    FLOOD = "flood"  # status and headers at once, then a body without end, as fast as the client takes it
+
+
+_BODY_FOR_CLIENTS_THAT_READ_IT = b'{"ok":true}'
+_DRIPPED_BODY_BYTES = 20
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int = 200
+    pace: Pace = Pace.PROMPT
+    slow_seconds: float = 3.0
+    retry_after_seconds: int = RETRY_AFTER_SECONDS  # sent with 429 and 503
+
+    def reaches(self, client_deadline_seconds: float) -> bool:
+        """Whether a client that gives up after ``client_deadline_seconds`` gets the status at all."""
+        return self.pace in {Pace.PROMPT, Pace.DRIP_BODY, Pace.FLOOD} or self.slow_seconds < client_deadline_seconds
+
+
+class AnswerPlan(Protocol):
+    def answer(self, request_number: int, webhook_id: str) -> Answer:
+        """The answer to the receiver's ``request_number``-th request (1-based), carrying ``webhook_id``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -37,8 +74,12 @@ class Delivery:
     attempt: int  # how many requests with this webhook-id the receiver has seen, this one included
     signature_error: str | None  # why verification failed; None when it passed or there was no secret
     verified: bool  # the signature was checked with the secret, and matched
-    status: int  # what the receiver answered
+    answer: Answer  # how the receiver answered
     arrived: float  # time.monotonic() when the request was read
+
+    @property
+    def status(self) -> int:
+        return self.answer.status
 
     @property
     def webhook_id(self) -> str:
@@ -76,9 +117,8 @@ class FailurePlan:
     status: int
     times: int | None = None
 
-    def answer(self, request_number: int) -> int:
-        """The status for the receiver's ``request_number``-th request (1-based)."""
-        return self.status if self.times is None or request_number <= self.times else 200
+    def answer(self, request_number: int, webhook_id: str = "") -> Answer:
+        return Answer(self.status if self.times is None or request_number <= self.times else 200)
 
 
 class WebhookReceiver:
@@ -88,7 +128,7 @@ class WebhookReceiver:
         self,
         port: int = 0,
         secret: str | None = None,
-        failure: FailurePlan | None = None,
+        failure: AnswerPlan | None = None,
         on_delivery: Callable[[Delivery], None] = lambda _: None,
     ) -> None:
         self._webhook = Webhook(secret) if secret else None
@@ -114,20 +154,19 @@ class WebhookReceiver:
     def stop(self) -> None:
         self._serving.stop()
 
-    def receive(self, path: str, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str]]:
-        """Records one request and returns the status and headers to answer with."""
+    def receive(self, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        """Records one request and returns how to answer it."""
         arrived = time.monotonic()
         verified, error = self._verify(headers, body)
         webhook_id = headers.get("webhook-id", "")
         with self._lock:
             self._requests += 1
-            status = self._failure.answer(self._requests) if self._failure else 200
+            answer = self._failure.answer(self._requests, webhook_id) if self._failure else Answer()
             self._seen[webhook_id] += 1
-            delivery = Delivery(path, headers, body, self._seen[webhook_id], error, verified, status, arrived)
+            delivery = Delivery(path, headers, body, self._seen[webhook_id], error, verified, answer, arrived)
             self.deliveries.append(delivery)
         self._on_delivery(delivery)
-        reply_headers = {"retry-after": str(RETRY_AFTER_SECONDS)} if status in _RETRY_AFTER_STATUSES else {}
-        return status, reply_headers
+        return answer
 
     def _verify(self, headers: Mapping[str, str], body: bytes) -> tuple[bool, str | None]:
         if self._webhook is None:
@@ -147,12 +186,43 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             headers = {name.lower(): value for name, value in self.headers.items()}
-            status, reply_headers = receiver.receive(self.path, headers, body)
-            self.send_response(status)
-            for name, value in reply_headers.items():
-                self.send_header(name, value)
-            self.send_header("content-length", "0")
-            self.end_headers()
+            answer = receiver.receive(self.path, headers, body)
+            try:
+                self._answer(answer)
+            except OSError:  # the client gave up (its deadline) and closed the connection
+                self.close_connection = True
+
+        def _answer(self, answer: Answer) -> None:
+            body = _BODY_FOR_CLIENTS_THAT_READ_IT
+            if answer.pace is Pace.DRIP_BODY:
+                body = b"." * _DRIPPED_BODY_BYTES
+            elif answer.pace is Pace.FLOOD:
+                body = b""  # endless: streamed below
+            head = f"{self.protocol_version} {answer.status} {self.responses.get(answer.status, ('',))[0]}\r\n"
+            if answer.status in _RETRY_AFTER_STATUSES:
+                head += f"retry-after: {answer.retry_after_seconds}\r\n"
+            length = 1 << 40 if answer.pace is Pace.FLOOD else len(body)
+            head += f"content-type: application/json\r\ncontent-length: {length}\r\n\r\n"
+            if answer.pace is Pace.HANG:
+                time.sleep(answer.slow_seconds)
+            if answer.pace is Pace.DRIP:
+                self._drip(head.encode() + body, answer.slow_seconds)
+                return
+            self.wfile.write(head.encode())
+            if answer.pace is Pace.DRIP_BODY:
+                self._drip(body, answer.slow_seconds)
+            elif answer.pace is Pace.FLOOD:
+                self.close_connection = True
+                chunk, until = b"x" * 65536, time.monotonic() + answer.slow_seconds
+                while time.monotonic() < until:  # or until the client closes the connection
+                    self.wfile.write(chunk)
+            else:
+                self.wfile.write(body)
+
+        def _drip(self, data: bytes, seconds: float) -> None:
+            for offset in range(len(data)):
+                self.wfile.write(data[offset : offset + 1])
+                time.sleep(seconds / len(data))
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # each delivery is reported once, through on_delivery

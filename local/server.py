@@ -1,23 +1,21 @@
-"""The local API's HTTP server: every request goes through the API Gateway emulator, verbatim.
-
-Besides the API it serves the merged OpenAPI document and Swagger UI. The Swagger UI assets are
-the copies Powertools ships, so the docs page works offline.
+"""The local API's HTTP server: every request goes through the API Gateway emulator, verbatim (the API's
+documentation too: the health function serves it, as deployed), except the web console at the root,
+once ``make run`` has built it (CloudFront serves it from S3 when deployed).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from importlib import resources
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from local.console_site import ConsoleSite
 from local.gateway_events import HttpRequest
 from local.http_api import HttpApiEmulator, HttpResponse
-from local.openapi import TITLE, openapi_json
 from local.serving import ServerThread
 
 if TYPE_CHECKING:
@@ -28,24 +26,6 @@ access_log = logging.getLogger("local.access")
 # API Gateway HTTP API refuses request bodies over 10 MB before any integration runs.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
 REQUEST_TOO_LARGE = HttpResponse(413, b'{"message":"Request Entity Too Large"}', {"content-type": "application/json"})
-
-_SWAGGER_ASSETS = resources.files("aws_lambda_powertools.event_handler.openapi.swagger_ui")
-SWAGGER_UI_HTML = f"""<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>{TITLE}</title>
-  <link rel="stylesheet" href="/docs/swagger-ui.min.css">
-</head>
-<body>
-  <div id="swagger-ui"></div>
-  <script src="/docs/swagger-ui-bundle.min.js"></script>
-  <script>
-    SwaggerUIBundle({{url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true, persistAuthorization: true}});
-  </script>
-</body>
-</html>
-"""
 
 
 class _VerbatimResponse(Response):
@@ -60,24 +40,12 @@ class _AccessLogHandler(WSGIRequestHandler):
         access_log.info('"%s %s" %s', self.command, self.path, code)
 
 
-def _asset(name: str, content_type: str) -> Callable[[], Response]:
-    return lambda: Response(_SWAGGER_ASSETS.joinpath(name).read_bytes(), content_type=content_type)
-
-
-# Pages the local server adds; they are not API Gateway routes.
-LOCAL_PAGES: dict[str, Callable[[], Response]] = {
-    "/openapi.json": lambda: Response(openapi_json(), content_type="application/json"),
-    "/docs": lambda: Response(SWAGGER_UI_HTML, content_type="text/html; charset=utf-8"),
-    "/docs/swagger-ui.min.css": _asset("swagger-ui.min.css", "text/css; charset=utf-8"),
-    "/docs/swagger-ui-bundle.min.js": _asset("swagger-ui-bundle.min.js", "text/javascript; charset=utf-8"),
-}
-
-
 class ApiServer:
     """A threaded HTTP server in front of the emulator; binds its port on construction."""
 
     def __init__(self, gateway: HttpApiEmulator, host: str, port: int) -> None:
         self._gateway = gateway
+        self._console = ConsoleSite()
         self._server = make_server(host, port, self._wsgi, threaded=True, request_handler=_AccessLogHandler)
         self._serving = ServerThread(self._server, "api-server")
 
@@ -103,9 +71,9 @@ class ApiServer:
         return result
 
     def _respond(self, request: Request) -> Response:
-        page = LOCAL_PAGES.get(request.path)
-        if page is not None and request.method == "GET":
-            return page()
+        console_page = self._console.respond(request)
+        if console_page is not None:
+            return console_page
         try:
             body = request.get_data()
         except RequestEntityTooLarge:

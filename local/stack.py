@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 import boto3
 from moto.server import ThreadedMotoServer
 from triggers.auth.apikeys import Scope
+from triggers.auth.authorizer import Principal
 from triggers.delivery.schedule import RetrySchedule
 from triggers.metric_names import NAMESPACE
-from triggers.models import ApiKeyCreated
+from triggers.models import ApiKeyCreated, AuditAction
 from triggers.routes import FunctionName
 from triggers.settings import KeysSettings, WorkerSettings, load_settings
 from triggers.storage.audit import AuditLog
@@ -259,7 +260,8 @@ def create_key_outside_the_api(
 ) -> ApiKeyCreated:
     """Writes a key into the prefix's tables, audited like one made through the API (also used against AWS)."""
     created = KeyStore(client, physical_name(prefix, TableName.API_KEYS)).create(tenant, terms, bcrypt_rounds)
-    AuditLog(client, physical_name(prefix, TableName.AUDIT)).record(tenant, "key.created", created.key_id, actor)
+    operator = Principal(tenant_id=tenant, key_id=actor, scopes=frozenset())
+    AuditLog(client, physical_name(prefix, TableName.AUDIT)).record(operator, AuditAction.KEY_CREATED, created.key_id)
     return created
 
 

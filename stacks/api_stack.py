@@ -88,7 +88,8 @@ class ApiStack(Stack):
                 settings=AuthorizerSettings(
                     api_keys_table=name(TableName.API_KEYS), auth_cache_ttl_seconds=config.auth_cache_ttl_seconds
                 ),
-                tables=[TableAccess(table[TableName.API_KEYS], ("GetItem",))],
+                # UpdateItem: `last_used_at`, at most once per key per hour per container.
+                tables=[TableAccess(table[TableName.API_KEYS], ("GetItem", "UpdateItem"))],
                 memory_size=1024,  # bcrypt on a cache miss: CPU scales with memory
                 timeout=Duration.seconds(5),
             ),
@@ -143,6 +144,7 @@ class ApiStack(Stack):
                     audit_table=name(TableName.AUDIT),
                     bcrypt_rounds=config.bcrypt_rounds,
                     default_rate_limit_per_second=config.default_rate_limit_per_second,
+                    cursor_secret_name=data.cursor_secret_name,
                 ),
                 tables=[
                     # Creating and revoking a key is a transaction with the tenant's key counter; revoking
@@ -152,8 +154,10 @@ class ApiStack(Stack):
                         ("PutItem", "UpdateItem", "GetItem"),
                         query_indexes=(KEYS_BY_TENANT_INDEX.name,),
                     ),
-                    TableAccess(table[TableName.AUDIT], ("PutItem",)),
+                    # The audit log is written by every managing route and read (GET /v1/audit) here.
+                    TableAccess(table[TableName.AUDIT], ("PutItem", "Query")),
                 ],
+                secrets=[data.cursor_secret],  # signs the audit log's page cursors
                 memory_size=1024,  # bcrypt hashes every new key
             ),
             micro_function(
@@ -222,9 +226,9 @@ class ApiStack(Stack):
                 path=route.path,
                 methods=[apigwv2.HttpMethod[route.method]],
                 integration=route_integrations[route.function],
-                authorizer=authorizer if route.scope is not None else None,
+                authorizer=None if route.public else authorizer,
             )
-            if route.scope is None:
+            if route.public:
                 acknowledge(http_route, "AwsSolutions-APIG4", f"{route.route_key} is public by contract (no key)")
 
         if not GATEWAY_AUTHORIZER.identity_sources:

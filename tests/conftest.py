@@ -30,7 +30,7 @@ os.environ.update(
         "RETRY_DELAYS_SECONDS": "1,1",
         "ALLOW_HTTP_TARGETS": "true",
         "ALLOW_LOOPBACK_TARGETS": "true",
-        "READ_TIMEOUT_SECONDS": "1",
+        "DELIVERY_DEADLINE_SECONDS": "1",
         # Revocation must show on the next request; the warm cache itself is unit-tested with a clock.
         "AUTH_CACHE_TTL_SECONDS": "0",
     }

@@ -1,8 +1,9 @@
 """DynamoDB stream of the events table → one SQS delivery job per matching subscription.
 
 Partial batch responses: a record that fails is reported alone, and the event source mapping
-bisects and retries it, then sends it to the on-failure destination, so a poison record never
-blocks the shard.
+retries from it, then sends it to the on-failure destination, so a poison record never blocks the
+shard. Partial failures only, even when every record failed (a one-record batch at low traffic): a
+retried throttle is not a Lambda error; records that keep failing raise the on-failure queue's alarm.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from triggers.storage.dynamo import CLIENT_CONFIG, dynamodb_client
 from triggers.storage.subscriptions import SubscriptionStore
 
 settings = load_settings(DispatcherSettings)
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
 
 
 @cache

@@ -1,4 +1,4 @@
-"""GET /v1/inbox and GET /v1/events/{event_id}."""
+"""GET /v1/inbox, GET /v1/events and GET /v1/events/{event_id}."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.utilities.parameters import get_secret
 from triggers.cursor import CursorCodec
+from triggers.event_listing import EventListing
 from triggers.http import api_handler, caller, create_app, json_response, route
-from triggers.inbox import Inbox
-from triggers.models import Event, InboxPage, InboxQuery
+from triggers.models import Event, EventPage, EventsQuery, InboxQuery
 from triggers.settings import InboxSettings, load_settings
 from triggers.storage.dynamo import dynamodb_client
+from triggers.storage.event_pages import EventPages
 from triggers.storage.events import EventStore
 
 settings = load_settings(InboxSettings)
@@ -26,14 +26,19 @@ def events() -> EventStore:
 
 
 @cache
-def inbox() -> Inbox:
-    # One Secrets Manager read per container; the secret is never logged.
-    return Inbox(events(), CursorCodec(str(get_secret(settings.cursor_secret_name, max_age=3600)).encode()))
+def listing() -> EventListing:
+    pages = EventPages(dynamodb_client(), settings.events_table, settings.shard_count)
+    return EventListing(pages, CursorCodec.from_secret(settings.cursor_secret_name))
 
 
-@route(app, "GET /v1/inbox", 200, InboxPage, "Oldest first")
+@route(app, "GET /v1/inbox", 200, EventPage, "Listable events, oldest first")
 def list_inbox(query: Annotated[InboxQuery, Query()]) -> Response[str]:
-    return json_response(200, inbox().page(caller(app).tenant_id, query))
+    return json_response(200, listing().inbox(caller(app).tenant_id, query))
+
+
+@route(app, "GET /v1/events", 200, EventPage, "Every event in retention, any status, newest first by default")
+def list_events(query: Annotated[EventsQuery, Query()]) -> Response[str]:
+    return json_response(200, listing().history(caller(app).tenant_id, query))
 
 
 @route(app, "GET /v1/events/{event_id}", 200, Event, "The event, its status and deliveries")

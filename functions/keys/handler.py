@@ -1,4 +1,4 @@
-"""POST /v1/keys, GET /v1/keys and DELETE /v1/keys/{key_id}."""
+"""POST /v1/keys, GET /v1/keys, GET /v1/keys/current, DELETE /v1/keys/{key_id} and GET /v1/audit."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from functools import cache
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from triggers.cursor import CursorCodec
 from triggers.http import api_handler, caller, create_app, json_response, no_content, route
 from triggers.key_management import KeyManagement
-from triggers.models import ApiKeyCreated, ApiKeyList, KeyCreateIn
+from triggers.models import ApiKey, ApiKeyCreated, ApiKeyList, AuditPage, AuditQuery, KeyCreateIn
 from triggers.settings import KeysSettings, load_settings
 from triggers.storage.audit import AuditLog
 from triggers.storage.dynamo import dynamodb_client
@@ -25,6 +26,7 @@ def key_management() -> KeyManagement:
     return KeyManagement(
         KeyStore(client, settings.api_keys_table, settings.max_keys_per_tenant),
         AuditLog(client, settings.audit_table),
+        CursorCodec.from_secret(settings.cursor_secret_name),
         settings.bcrypt_rounds,
         settings.default_rate_limit_per_second,
     )
@@ -38,6 +40,16 @@ def create_key(request: Annotated[KeyCreateIn, Body()]) -> Response[str]:
 @route(app, "GET /v1/keys", 200, ApiKeyList, "The tenant's keys, without secrets")
 def list_keys() -> Response[str]:
     return json_response(200, ApiKeyList(keys=key_management().list(caller(app))))
+
+
+@route(app, "GET /v1/keys/current", 200, ApiKey, "The calling key: its tenant, scopes, limits and expiry")
+def current_key() -> Response[str]:
+    return json_response(200, key_management().current(caller(app)))
+
+
+@route(app, "GET /v1/audit", 200, AuditPage, "The tenant's audit log, newest first")
+def audit_trail(query: Annotated[AuditQuery, Query()]) -> Response[str]:
+    return json_response(200, key_management().audit_trail(caller(app), query))
 
 
 @route(app, "DELETE /v1/keys/{key_id}", 204, None, "Revoked")

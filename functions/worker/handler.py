@@ -1,7 +1,8 @@
-"""Delivery queue → signed webhook POSTs, with per-message retries via the visibility timeout.
+"""Delivery queue → signed webhook POSTs, a batch's jobs side by side, each retried on its own schedule.
 
-A failed delivery that should be retried is reported as a batch item failure after its visibility
-timeout was set to the backoff delay: SQS hands it back then, as the next attempt.
+A job to retry later is reported as a batch item failure once its message is hidden until then (or it
+went out as a new message carrying its due time, and this one is deleted). Reporting partial failures
+only: a batch whose every job is deferred is a normal outcome, never a Lambda error.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ from functools import cache
 from typing import Any
 
 import boto3
-import httpx
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import AsyncBatchProcessor, EventType, async_process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from triggers.delivery.jobs import DeliveryJob, JobQueue
+from triggers.delivery.batch import BatchLimits, DeliveryBatch
+from triggers.delivery.jobs import JobQueue, QueueLimits
 from triggers.delivery.schedule import RetrySchedule
+from triggers.delivery.sender import WebhookSender
 from triggers.delivery.targets import TargetPolicy
-from triggers.delivery.worker import DeliveryWorker, RetryLater
+from triggers.delivery.worker import DeliveryWorker
 from triggers.observability import logger, metrics, tracer
 from triggers.settings import WorkerSettings, load_settings
 from triggers.storage.deliveries import DeliveryLedger
@@ -27,11 +28,13 @@ from triggers.storage.events import EventStore
 from triggers.storage.subscriptions import SubscriptionStore
 
 settings = load_settings(WorkerSettings)
-processor = BatchProcessor(event_type=EventType.SQS)
-
-
-class DeliveryDeferred(Exception):
-    """Marks the record failed so SQS redelivers it when its new visibility timeout ends."""
+schedule = RetrySchedule(settings.retry_delays)
+processor = AsyncBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+limits = BatchLimits(
+    concurrency=settings.delivery_concurrency,
+    seconds_per_job=settings.delivery_deadline_seconds + settings.job_reserve_seconds,
+    queue=QueueLimits(settings.delivery_queue_retention_seconds, receive_budget=schedule.max_attempts),
+)
 
 
 @cache
@@ -42,30 +45,27 @@ def delivery_queue() -> JobQueue:
 @cache
 def worker() -> DeliveryWorker:
     client = dynamodb_client()
-    timeout = httpx.Timeout(settings.read_timeout_seconds, connect=settings.connect_timeout_seconds)
     return DeliveryWorker(
         events=EventStore(client, settings.events_table, settings.shard_count),
         subscriptions=SubscriptionStore(client, settings.subscriptions_table),
         ledger=DeliveryLedger(client, settings.events_table, settings.shard_count, settings.event_ttl_days),
         dead_letters=JobQueue(boto3.client("sqs", config=CLIENT_CONFIG), settings.dead_letter_queue_url),
-        # One client per container: connection pooling across deliveries; redirects are not followed.
-        http=httpx.Client(timeout=timeout, follow_redirects=False),
-        targets=TargetPolicy(allow_http=settings.allow_http_targets, allow_loopback=settings.allow_loopback_targets),
-        schedule=RetrySchedule(settings.retry_delays),
+        # One sender per container: its connections are reused across deliveries.
+        sender=WebhookSender(
+            TargetPolicy(allow_http=settings.allow_http_targets, allow_loopback=settings.allow_loopback_targets),
+            deadline_seconds=settings.delivery_deadline_seconds,
+            max_response_bytes=settings.response_body_limit_bytes,
+            max_connections=settings.delivery_concurrency,
+        ),
+        schedule=schedule,
     )
-
-
-@tracer.capture_method
-def deliver_record(record: SQSRecord) -> None:
-    job = DeliveryJob.from_message(record.body)
-    outcome = worker().deliver(job, attempt=int(record.attributes.approximate_receive_count))
-    if isinstance(outcome, RetryLater):
-        delivery_queue().defer(record.receipt_handle, outcome.delay_seconds)
-        raise DeliveryDeferred(f"retry in {outcome.delay_seconds}s")
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=deliver_record, processor=processor, context=context)
+    batch = DeliveryBatch(worker(), delivery_queue(), limits, remaining_ms=context.get_remaining_time_in_millis)
+    return async_process_partial_response(
+        event=event, record_handler=batch.deliver_record, processor=processor, context=context
+    )

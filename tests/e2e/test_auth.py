@@ -17,7 +17,7 @@ from .helpers import TRIGGERS, LocalStack, assert_error, event, pending_ids, uni
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 FORBIDDEN = {"message": "Forbidden"}
-AUTHORIZED_ROUTES = [route for route in ROUTES if route.scope is not None]
+AUTHORIZED_ROUTES = [route for route in ROUTES if not route.public]
 
 
 def concrete_path(route: RouteSpec) -> str:

@@ -38,7 +38,7 @@ def test_route_is_wired_to_its_function_and_guarded_by_its_scope(synthesized: Sy
     function_name = f"{synthesized.config.prefix}-{spec.function.value}"
 
     assert integration_function(synthesized, route) == f"AWS::Lambda::Alias {function_name}:live"
-    if spec.scope is None:
+    if spec.public:
         assert route["AuthorizationType"] == "NONE"
         assert "AuthorizerId" not in route
     else:

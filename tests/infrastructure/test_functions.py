@@ -43,7 +43,7 @@ SETTINGS_MODELS: dict[FunctionName, type[FunctionSettings]] = {
 }
 # DynamoDB actions each function may call, by table, index or stream: nothing more, nothing less.
 EXPECTED_DYNAMODB_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
-    FunctionName.AUTHORIZER: {"api-keys": {"GetItem"}},
+    FunctionName.AUTHORIZER: {"api-keys": {"GetItem", "UpdateItem"}},  # UpdateItem: last_used_at, hourly
     FunctionName.HEALTH: {},
     FunctionName.INGEST: {
         "events": {"PutItem", "BatchWriteItem"},
@@ -61,7 +61,7 @@ EXPECTED_DYNAMODB_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
         # Create and revoke are transactions with the tenant's key counter; revoke reads the key first.
         "api-keys": {"PutItem", "UpdateItem", "GetItem"},
         "api-keys/index/by-tenant": {"Query"},
-        "audit": {"PutItem"},
+        "audit": {"PutItem", "Query"},
     },
     FunctionName.SUBSCRIPTIONS: {"subscriptions": {"PutItem", "GetItem", "Query", "DeleteItem"}, "audit": {"PutItem"}},
     FunctionName.DISPATCHER: {
@@ -185,9 +185,10 @@ def test_function_cannot_use_the_keys_for_its_own_encryption(synthesized: Synthe
 
 
 @pytest.mark.parametrize("function", FunctionName, ids=str)
-def test_only_the_inbox_reads_the_cursor_secret(synthesized: Synthesized, function: FunctionName) -> None:
+def test_only_the_paging_functions_read_the_cursor_secret(synthesized: Synthesized, function: FunctionName) -> None:
     secret_grants = grants(synthesized, function, "secretsmanager")
-    expected = {"cursor-signing-key": {"GetSecretValue"}} if function is FunctionName.INBOX else {}
+    paging = {FunctionName.INBOX, FunctionName.KEYS}  # event pages; the audit log's pages
+    expected = {"cursor-signing-key": {"GetSecretValue"}} if function in paging else {}
     assert {name.split(" ")[-1]: actions for name, actions in secret_grants.items()} == expected
 
 

@@ -11,8 +11,10 @@ from triggers.delivery.jobs import JobQueue
 from triggers.storage.deliveries import DeliveryLedger
 
 from local.http_api import HttpApiEmulator
+from local.pollers import DeliveryPipeline
+from local.receiver import Answer
 from tests.integration.conftest import ApiClient, event_body
-from tests.integration.delivery_harness import Pipeline, Receiver, dead_letters, running_receiver
+from tests.integration.delivery_harness import Receiver, dead_letters, running_receiver, status_of, subscribe
 
 
 @pytest.fixture
@@ -22,21 +24,13 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def pipeline(gateway: HttpApiEmulator) -> Pipeline:
-    return Pipeline(gateway._functions)
+def pipeline(gateway: HttpApiEmulator) -> DeliveryPipeline:
+    return DeliveryPipeline.in_process(gateway._functions)
 
 
-def subscribe(api: ApiClient, url: str, event_types: list[str] | None = None) -> dict[str, Any]:
-    response = api.post("/v1/subscriptions", {"target_url": url, "event_types": event_types or ["order.*"]})
-    assert response.status == 201, response.body
-    return dict(response.json())
-
-
-def status_of(api: ApiClient, event_id: str) -> str:
-    return str(api.get(f"/v1/events/{event_id}").json()["status"])
-
-
-def test_delivery_is_signed_per_standard_webhooks(api: ApiClient, receiver: Receiver, pipeline: Pipeline) -> None:
+def test_delivery_is_signed_per_standard_webhooks(
+    api: ApiClient, receiver: Receiver, pipeline: DeliveryPipeline
+) -> None:
     subscription = subscribe(api, receiver.url)
     assert subscription["secret"].startswith("whsec_")
     event_id = api.post("/v1/events", event_body()).json()["event_id"]
@@ -54,7 +48,7 @@ def test_delivery_is_signed_per_standard_webhooks(api: ApiClient, receiver: Rece
     assert [e["event_id"] for e in api.get("/v1/inbox", query="status=delivered").json()["events"]] == [event_id]
 
 
-def test_a_tampered_body_fails_verification(api: ApiClient, receiver: Receiver, pipeline: Pipeline) -> None:
+def test_a_tampered_body_fails_verification(api: ApiClient, receiver: Receiver, pipeline: DeliveryPipeline) -> None:
     subscription = subscribe(api, receiver.url)
     event_id = api.post("/v1/events", event_body()).json()["event_id"]
     pipeline.run_until(lambda: status_of(api, event_id) == "delivered")
@@ -64,7 +58,7 @@ def test_a_tampered_body_fails_verification(api: ApiClient, receiver: Receiver, 
 
 
 def test_without_matching_subscription_the_event_stays_in_the_inbox(
-    api: ApiClient, receiver: Receiver, pipeline: Pipeline
+    api: ApiClient, receiver: Receiver, pipeline: DeliveryPipeline
 ) -> None:
     subscribe(api, receiver.url, ["invoice.*"])
     event_id = api.post("/v1/events", event_body()).json()["event_id"]
@@ -73,7 +67,9 @@ def test_without_matching_subscription_the_event_stays_in_the_inbox(
     assert [e["event_id"] for e in api.get("/v1/inbox").json()["events"]] == [event_id]
 
 
-def test_each_matching_subscription_gets_the_event(api: ApiClient, receiver: Receiver, pipeline: Pipeline) -> None:
+def test_each_matching_subscription_gets_the_event(
+    api: ApiClient, receiver: Receiver, pipeline: DeliveryPipeline
+) -> None:
     subscribe(api, receiver.url, ["order.created"])
     subscribe(api, receiver.url, ["*"])
     subscribe(api, receiver.url, ["invoice.*"])
@@ -83,9 +79,9 @@ def test_each_matching_subscription_gets_the_event(api: ApiClient, receiver: Rec
 
 
 def test_failures_are_retried_until_success_with_one_webhook_id(
-    api: ApiClient, receiver: Receiver, pipeline: Pipeline
+    api: ApiClient, receiver: Receiver, pipeline: DeliveryPipeline
 ) -> None:
-    receiver.script = [(500, {}), (502, {})]
+    receiver.script = [Answer(500), Answer(502)]
     subscribe(api, receiver.url)
     event_id = api.post("/v1/events", event_body()).json()["event_id"]
     pipeline.run_until(lambda: status_of(api, event_id) == "delivered")
@@ -100,9 +96,9 @@ def test_failures_are_retried_until_success_with_one_webhook_id(
 
 
 def test_exhausted_retries_dead_letter_the_job_and_fail_the_event_then_replay_delivers(
-    api: ApiClient, receiver: Receiver, pipeline: Pipeline
+    api: ApiClient, receiver: Receiver, pipeline: DeliveryPipeline
 ) -> None:
-    receiver.default = (500, {})
+    receiver.default = Answer(500)
     subscription = subscribe(api, receiver.url)
     event_id = api.post("/v1/events", event_body()).json()["event_id"]
     pipeline.run_until(lambda: status_of(api, event_id) == "failed")
@@ -114,7 +110,7 @@ def test_exhausted_retries_dead_letter_the_job_and_fail_the_event_then_replay_de
     assert failed[0]["delivery"]["failed_subscriptions"] == [subscription["subscription_id"]]
     assert failed[0]["delivery"]["attempts"] is None  # listings do not read attempt records
 
-    receiver.default = (200, {})
+    receiver.default = Answer(200)
     replayed = api.post(f"/v1/events/{event_id}/replay")
     assert replayed.status == 202
     assert replayed.json()["status"] == "pending"
@@ -123,8 +119,8 @@ def test_exhausted_retries_dead_letter_the_job_and_fail_the_event_then_replay_de
     assert webhook_ids[-1] != webhook_ids[0]  # a replay is a new message
 
 
-def test_410_gone_disables_the_subscription(api: ApiClient, receiver: Receiver, pipeline: Pipeline) -> None:
-    receiver.default = (410, {})
+def test_410_gone_disables_the_subscription(api: ApiClient, receiver: Receiver, pipeline: DeliveryPipeline) -> None:
+    receiver.default = Answer(410)
     subscription = subscribe(api, receiver.url)
     event_id = api.post("/v1/events", event_body()).json()["event_id"]
     pipeline.run_until(lambda: status_of(api, event_id) == "failed")
@@ -138,17 +134,17 @@ def test_410_gone_disables_the_subscription(api: ApiClient, receiver: Receiver, 
 
 @pytest.mark.parametrize("status", [429, 503])
 def test_retry_after_is_honoured(
-    api: ApiClient, receiver: Receiver, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, status: int
+    api: ApiClient, receiver: Receiver, pipeline: DeliveryPipeline, monkeypatch: pytest.MonkeyPatch, status: int
 ) -> None:
     deferrals: list[int] = []
-    real_defer = JobQueue.defer
+    real_hide = JobQueue._hide
 
     def recording(self: JobQueue, receipt_handle: str, seconds: int) -> None:
         deferrals.append(seconds)
-        real_defer(self, receipt_handle, seconds)
+        real_hide(self, receipt_handle, seconds)
 
-    monkeypatch.setattr(JobQueue, "defer", recording)
-    receiver.script = [(status, {"Retry-After": "2"})]
+    monkeypatch.setattr(JobQueue, "_hide", recording)
+    receiver.script = [Answer(status)]  # with Retry-After: 2
     subscribe(api, receiver.url)
     event_id = api.post("/v1/events", event_body()).json()["event_id"]
     pipeline.run_until(lambda: status_of(api, event_id) == "delivered")
@@ -156,7 +152,7 @@ def test_retry_after_is_honoured(
 
 
 def test_a_duplicated_message_settles_once(
-    api: ApiClient, receiver: Receiver, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+    api: ApiClient, receiver: Receiver, pipeline: DeliveryPipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     subscribe(api, receiver.url)
     event_id = api.post("/v1/events", event_body()).json()["event_id"]
@@ -180,16 +176,16 @@ def test_a_duplicated_message_settles_once(
 
     monkeypatch.setattr(DeliveryLedger, "_roll_up", counting)
     pipeline.queue.poll_once()
-    # SQS delivers the same message again (at-least-once): the worker sees it twice.
+    # SQS delivers the same message again (at-least-once): the worker sees it twice, and knows from
+    # the attempt records that this job got through already.
     duplicate = {"Records": [pipeline.queue._record(message) for message in seen]}
     pipeline.queue._invoke(duplicate)
-    assert len(receiver.deliveries) == 2
-    assert receiver.deliveries[0].webhook_id == receiver.deliveries[1].webhook_id
+    assert len(receiver.deliveries) == 1
     assert [result for result in roll_ups if result is not None] == [roll_ups[0]]
     assert status_of(api, event_id) == "delivered"
 
 
-def test_erased_events_are_not_delivered(api: ApiClient, receiver: Receiver, pipeline: Pipeline) -> None:
+def test_erased_events_are_not_delivered(api: ApiClient, receiver: Receiver, pipeline: DeliveryPipeline) -> None:
     subscribe(api, receiver.url)
     event_id = api.post("/v1/events", event_body()).json()["event_id"]
     pipeline.stream.poll_once()

@@ -10,7 +10,8 @@ from typing import Any
 import boto3
 import pytest
 from triggers.ids import new_id
-from triggers.storage.events import MAX_PAGE_WIRE_BYTES, event_key
+from triggers.storage.events import event_key
+from triggers.storage.listing import MAX_PAGE_WIRE_BYTES
 
 from tests.integration.conftest import ApiClient, event_body
 

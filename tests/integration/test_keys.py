@@ -208,3 +208,25 @@ def test_the_key_cap_is_a_409_through_the_api(gateway: Any, monkeypatch: pytest.
     assert refused.status == 409
     assert refused.json()["error"]["code"] == "LIMIT_REACHED"
     handler.key_management.cache_clear()
+
+
+@pytest.mark.parametrize("scopes", [[Scope.EVENTS_READ], [Scope.EVENTS_WRITE], [Scope.KEYS_MANAGE], list(Scope)])
+def test_any_valid_key_reads_its_own_metadata(gateway: Any, scopes: list[Scope]) -> None:
+    plaintext = issue_key("acme", scopes, rate_limit_per_second=9)
+    response = ApiClient(gateway, plaintext).get("/v1/keys/current")
+    assert response.status == 200
+    current = response.json()
+    assert (current["key_id"], current["tenant_id"]) == (plaintext[4:16], "acme")
+    assert current["scopes"] == sorted(scope.value for scope in scopes)
+    assert current["rate_limit_per_second"] == 9
+    assert current["last_used_at"] is not None  # the authorizer recorded this very use
+    assert plaintext not in response.body.decode()
+
+
+def test_last_use_costs_no_write_per_request(gateway: Any, aws_calls: Any) -> None:
+    client = ApiClient(gateway, issue_key("acme", [Scope.EVENTS_READ]))
+    client.get("/v1/inbox")
+    aws_calls.clear()
+    for _ in range(5):
+        assert client.get("/v1/keys/current").status == 200
+    assert aws_calls.writes() == []

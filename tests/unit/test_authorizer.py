@@ -17,6 +17,7 @@ class InMemoryKeys(KeyStore):
     def __init__(self) -> None:
         self.keys: dict[str, StoredKey] = {}
         self.lookups = 0
+        self.uses: list[str] = []
 
     def add(self, tenant: str = "acme", **fields: object) -> str:
         parts, plaintext = new_key()
@@ -34,6 +35,9 @@ class InMemoryKeys(KeyStore):
     def find(self, key_id: str) -> StoredKey | None:
         self.lookups += 1
         return self.keys.get(key_id)
+
+    def record_use(self, key_id: str, moment: datetime, resolution: timedelta) -> None:
+        self.uses.append(key_id)
 
 
 class Clock:
@@ -172,3 +176,17 @@ def test_a_key_expiring_after_the_ttl_is_cached_for_the_ttl() -> None:
     monotonic.now += 59
     authorizer.authorize(plaintext)
     assert keys.lookups == 1
+
+
+def test_use_is_recorded_at_most_hourly_per_key_and_container() -> None:
+    keys = InMemoryKeys()
+    plaintext = keys.add()
+    clock = Clock()
+    authorizer = KeyAuthorizer(keys, 0, clock=clock)  # no decision cache: every request re-reads the key
+    for _ in range(50):
+        authorizer.authorize(plaintext)
+        clock.now += 60
+    assert len(keys.uses) == 1
+    clock.now += 3600
+    authorizer.authorize(plaintext)
+    assert len(keys.uses) == 2

@@ -113,7 +113,7 @@ def test_inbox_query_times_are_rfc3339_read_in_utc() -> None:
         ("9999-12-31T23:59:59-23:59", datetime.max),
         ("9999-12-31T23:00:00-01:00", datetime.max),
         ("0001-01-01T00:00:00+23:59", datetime.min),
-        ("0001-01-01T00:30+01:00", datetime.min),
+        ("0001-01-01T00:30:00+01:00", datetime.min),
     ],
 )
 def test_bounds_that_leave_the_calendar_in_utc_are_clamped_to_its_ends(moment: str, clamped: datetime) -> None:

@@ -10,8 +10,11 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 from triggers.errors import InvalidCursor
+from triggers.models import Pagination
 
 _SIGNATURE_BYTES = 16
 
@@ -19,6 +22,13 @@ _SIGNATURE_BYTES = 16
 class CursorCodec:
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
+
+    @classmethod
+    def from_secret(cls, secret_name: str) -> CursorCodec:
+        """The codec keyed with a Secrets Manager secret: one read per container, never logged."""
+        from aws_lambda_powertools.utilities.parameters import get_secret  # only the listing functions need it
+
+        return cls(str(get_secret(secret_name, max_age=3600)).encode())
 
     def encode(self, last_event_id: str, query_fingerprint: str) -> str:
         body = json.dumps({"after": last_event_id, "q": query_fingerprint}, separators=(",", ":")).encode()
@@ -48,3 +58,22 @@ class CursorCodec:
 
 def query_fingerprint(*parts: object) -> str:
     return hashlib.sha256("\x1f".join("" if part is None else str(part) for part in parts).encode()).hexdigest()[:24]
+
+
+T = TypeVar("T")
+
+
+def cursor_page(
+    codec: CursorCodec,
+    cursor: str | None,
+    fingerprint: str,
+    limit: int,
+    read: Callable[[str | None], tuple[list[T], bool]],
+    id_of: Callable[[T], str],
+) -> tuple[list[T], Pagination]:
+    """One page of a cursor-paged listing: ``read(after)`` gives the items after the cursor's position and
+    whether more follow; the next cursor points past the last item returned."""
+    after = codec.decode(cursor, fingerprint) if cursor else None
+    items, has_more = read(after)
+    next_cursor = codec.encode(id_of(items[-1]), fingerprint) if has_more and items else None
+    return items, Pagination(limit=limit, next_cursor=next_cursor, has_more=has_more)

@@ -9,6 +9,7 @@ the resolver's exception handlers as the one error envelope.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from email.message import Message
 from http import HTTPStatus
 from typing import Any, cast
@@ -116,10 +117,10 @@ class RequestChecks(BaseMiddlewareHandler[APIGatewayHttpResolver]):
         if route is None:
             # Fail closed: a route missing from the table has no declared scope, so it is not served.
             raise NotFound("No such route")
-        if route.scope is not None:
+        if not route.public:
             principal = caller(app)
             logger.append_keys(tenant_id=principal.tenant_id, key_id=principal.key_id)
-            if route.scope.value not in principal.scopes:
+            if route.scope is not None and route.scope.value not in principal.scopes:
                 raise MissingScope(f"This route needs the {route.scope.value} scope")
         _check_query(app)
         _check_body(app, route)
@@ -206,11 +207,12 @@ def create_app() -> APIGatewayHttpResolver:
 
 
 def caller(app: APIGatewayHttpResolver) -> Principal:
-    """The principal the authorizer put in the request context."""
-    principal = Principal.from_context(app.current_event.request_context.authorizer.get_lambda or {})
+    """The principal the authorizer put in the request context, with the request it is making."""
+    context = app.current_event.request_context
+    principal = Principal.from_context(context.authorizer.get_lambda or {})
     if principal is None:
         raise Unauthenticated()
-    return principal
+    return replace(principal, request_id=context.request_id, source_ip=context.http.source_ip)
 
 
 def json_response(status: int, body: BaseModel, headers: dict[str, str] | None = None) -> Response[str]:

@@ -1,11 +1,11 @@
-"""Status changes a tenant makes to its own events: acknowledge and erase."""
+"""Status changes a tenant makes to its own events: acknowledge, replay and erase, each audited."""
 
 from __future__ import annotations
 
 from triggers.auth.authorizer import Principal
 from triggers.errors import DomainError
 from triggers.metric_names import MetricName
-from triggers.models import AckRefused, AckResult, ErrorBody, EventSummary
+from triggers.models import AckRefused, AckResult, AuditAction, ErrorBody, EventSummary
 from triggers.observability import metrics
 from triggers.storage.audit import AuditLog
 from triggers.storage.events import EventStore
@@ -18,15 +18,18 @@ class EventLifecycle:
 
     def acknowledge(self, caller: Principal, event_id: str) -> AckResult:
         result = self._store.acknowledge(caller.tenant_id, event_id)
+        self._audit.record(caller, AuditAction.EVENT_ACKNOWLEDGED, event_id)
         metrics.add_metric(name=MetricName.EVENTS_ACKNOWLEDGED, unit="Count", value=1)
         return result
 
     def acknowledge_many(self, caller: Principal, event_ids: list[str]) -> list[AckResult | AckRefused]:
         """Per-id results in input order: the acknowledgement, or the error for that id."""
         results = self._store.acknowledge_many(caller.tenant_id, event_ids)
-        acknowledged = sum(1 for result in results if isinstance(result, AckResult))
+        acknowledged = [result.event_id for result in results if isinstance(result, AckResult)]
         if acknowledged:
-            metrics.add_metric(name=MetricName.EVENTS_ACKNOWLEDGED, unit="Count", value=acknowledged)
+            # One entry for the request, naming every event it acknowledged.
+            self._audit.record(caller, AuditAction.EVENT_ACKNOWLEDGED, *acknowledged)
+            metrics.add_metric(name=MetricName.EVENTS_ACKNOWLEDGED, unit="Count", value=len(acknowledged))
         return [
             AckRefused(event_id=event_id, error=ErrorBody.of(result)) if isinstance(result, DomainError) else result
             for event_id, result in zip(event_ids, results, strict=True)
@@ -35,11 +38,11 @@ class EventLifecycle:
     def replay(self, caller: Principal, event_id: str) -> EventSummary:
         """Back to pending under a new generation: the stream dispatches it to every matching subscription."""
         replayed = self._store.replay(caller.tenant_id, event_id)
-        self._audit.record(caller.tenant_id, "event.replayed", event_id, caller.key_id)
+        self._audit.record(caller, AuditAction.EVENT_REPLAYED, event_id)
         return EventSummary.model_validate(replayed.model_dump(include=set(EventSummary.model_fields)))
 
     def erase(self, caller: Principal, event_id: str) -> None:
         """Right to be forgotten: the item goes at once; the audit log keeps only the id, never the payload."""
         self._store.delete(caller.tenant_id, event_id)
-        self._audit.record(caller.tenant_id, "event.deleted", event_id, caller.key_id)
+        self._audit.record(caller, AuditAction.EVENT_DELETED, event_id)
         metrics.add_metric(name=MetricName.EVENTS_DELETED, unit="Count", value=1)

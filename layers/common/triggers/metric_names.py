@@ -26,4 +26,6 @@ class MetricName(StrEnum):
     DELIVERY_SUCCESSES = "DeliverySuccesses"
     DELIVERY_FAILURES = "DeliveryFailures"
     DEAD_LETTERED = "DeadLetteredEvents"
+    # Deliveries a tenant's doing ended (subscription deleted or disabled, 410 Gone, target refused): no DLQ.
+    DELIVERIES_ABANDONED = "DeliveriesAbandoned"
     DELIVERY_LATENCY = "DeliveryLatency"

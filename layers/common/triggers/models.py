@@ -244,9 +244,14 @@ class Pagination(BaseModel):
     has_more: bool
 
 
-class InboxPage(BaseModel):
+class EventPage(BaseModel):
     events: list[Event]
     pagination: Pagination
+
+
+class Order(StrEnum):
+    ASC = "asc"  # oldest first
+    DESC = "desc"  # newest first
 
 
 class InboxQuery(BaseModel):
@@ -259,6 +264,21 @@ class InboxQuery(BaseModel):
     until: Timestamp | None = None
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(default=None, min_length=1, max_length=1024)
+
+
+class EventsQuery(BaseModel):
+    """The event history: every event in retention, any status."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: EventStatus | None = None
+    event_type: EventType | None = None
+    source: Source | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, min_length=1, max_length=1024)
+    order: Order = Field(default=Order.DESC, description="desc: newest first (the default); asc: oldest first")
 
 
 class AckResult(BaseModel):
@@ -317,6 +337,8 @@ class ApiKey(BaseModel):
     expires_at: str | None = None
     revoked_at: str | None = None
     rate_limit_per_second: int | None = None
+    # Updated at most hourly: the authorizer records use without a write per request.
+    last_used_at: str | None = None
 
 
 class ApiKeyList(BaseModel):
@@ -421,6 +443,48 @@ class SubscriptionCreated(Subscription):
 
 class SubscriptionList(BaseModel):
     subscriptions: list[Subscription]
+
+
+class AuditAction(StrEnum):
+    KEY_CREATED = "key.created"
+    KEY_REVOKED = "key.revoked"
+    SUBSCRIPTION_CREATED = "subscription.created"
+    SUBSCRIPTION_UPDATED = "subscription.updated"
+    SUBSCRIPTION_DISABLED = "subscription.disabled"
+    SUBSCRIPTION_ENABLED = "subscription.enabled"
+    SUBSCRIPTION_DELETED = "subscription.deleted"
+    SUBSCRIPTION_SECRET_ROTATED = "subscription.secret_rotated"  # noqa: S105 - an action's name
+    SUBSCRIPTION_RECOVERED = "subscription.recovered"
+    SUBSCRIPTION_TESTED = "subscription.tested"
+    EVENT_ACKNOWLEDGED = "event.acknowledged"
+    EVENT_REPLAYED = "event.replayed"
+    EVENT_DELETED = "event.deleted"
+
+
+class AuditEntry(BaseModel):
+    entry_id: str
+    at: str
+    action: AuditAction
+    target: str = Field(description='The key, subscription or event acted on ("<n> items" for several)')
+    targets: list[str] = Field(description="Every target (up to 100), one or several")
+    actor_key_id: str = Field(description="The key that acted (or the operator tool outside the API)")
+    request_id: str | None = None
+    source_ip: str | None = None
+
+
+class AuditPage(BaseModel):
+    entries: list[AuditEntry]
+    pagination: Pagination
+
+
+class AuditQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: AuditAction | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
 class Health(BaseModel):

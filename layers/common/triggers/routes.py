@@ -34,10 +34,12 @@ class RouteSpec:
     method: str
     path: str
     function: FunctionName
-    scope: Scope | None  # None: public, no authorizer
+    scope: Scope | None  # None: any valid key (or no key at all, if public)
     max_body_bytes: int = 0  # 0: the route takes no body
     # Refusals particular to the route, beyond those its shape implies (see `error_statuses`).
     extra_errors: tuple[HTTPStatus, ...] = ()
+    public: bool = False  # served without a key, bypassing the authorizer
+    documented: bool = True  # part of the API's OpenAPI document (the documentation routes are not)
 
     @property
     def route_key(self) -> str:
@@ -48,7 +50,7 @@ class RouteSpec:
     def error_statuses(self) -> tuple[HTTPStatus, ...]:
         """Every error status the route can answer with, for its OpenAPI document."""
         statuses = {HTTPStatus.BAD_REQUEST, HTTPStatus.INTERNAL_SERVER_ERROR, *self.extra_errors}
-        if self.scope is not None:  # the gateway refuses a missing or bad key; the route a missing scope
+        if not self.public:  # the gateway refuses a missing or bad key; the route a missing scope
             statuses |= {HTTPStatus.FORBIDDEN, HTTPStatus.SERVICE_UNAVAILABLE}
         if "{" in self.path:
             statuses.add(HTTPStatus.NOT_FOUND)
@@ -58,12 +60,17 @@ class RouteSpec:
 
 
 ROUTES: tuple[RouteSpec, ...] = (
-    RouteSpec("GET", "/v1/health", FunctionName.HEALTH, None),
+    RouteSpec("GET", "/v1/health", FunctionName.HEALTH, None, public=True),
+    # The API's documentation, served by the API itself in every environment.
+    RouteSpec("GET", "/openapi.json", FunctionName.HEALTH, None, public=True, documented=False),
+    RouteSpec("GET", "/docs", FunctionName.HEALTH, None, public=True, documented=False),
+    RouteSpec("GET", "/docs/{asset}", FunctionName.HEALTH, None, public=True, documented=False),
     # 256 KiB payload + 8 KiB metadata + the rest of the envelope.
     RouteSpec("POST", "/v1/events", FunctionName.INGEST, Scope.EVENTS_WRITE, 300 * KIB, _INGEST_ERRORS),
     # Lambda's synchronous invocation payload limit is 6 MB; stay under it after base64.
     RouteSpec("POST", "/v1/events/batch", FunctionName.INGEST, Scope.EVENTS_WRITE, 4 * 1024 * KIB, _INGEST_ERRORS),
     RouteSpec("GET", "/v1/inbox", FunctionName.INBOX, Scope.EVENTS_READ),
+    RouteSpec("GET", "/v1/events", FunctionName.INBOX, Scope.EVENTS_READ),
     RouteSpec("GET", "/v1/events/{event_id}", FunctionName.INBOX, Scope.EVENTS_READ),
     RouteSpec("POST", "/v1/events/{event_id}/ack", FunctionName.ACK, Scope.EVENTS_READ),
     RouteSpec("POST", "/v1/inbox/ack", FunctionName.ACK, Scope.EVENTS_READ, 16 * KIB),
@@ -72,7 +79,9 @@ ROUTES: tuple[RouteSpec, ...] = (
     # 409: the tenant holds as many keys as it may.
     RouteSpec("POST", "/v1/keys", FunctionName.KEYS, Scope.KEYS_MANAGE, 4 * KIB, (HTTPStatus.CONFLICT,)),
     RouteSpec("GET", "/v1/keys", FunctionName.KEYS, Scope.KEYS_MANAGE),
+    RouteSpec("GET", "/v1/keys/current", FunctionName.KEYS, None),  # the calling key itself: any valid key
     RouteSpec("DELETE", "/v1/keys/{key_id}", FunctionName.KEYS, Scope.KEYS_MANAGE),
+    RouteSpec("GET", "/v1/audit", FunctionName.KEYS, Scope.KEYS_MANAGE),
     RouteSpec("POST", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE, 8 * KIB),
     RouteSpec("GET", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),
     RouteSpec("GET", "/v1/subscriptions/{subscription_id}", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),

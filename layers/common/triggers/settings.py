@@ -55,6 +55,7 @@ class AckSettings(ShardedEventsSettings):
 class KeysSettings(FunctionSettings):
     api_keys_table: str
     audit_table: str
+    cursor_secret_name: str  # signs the audit log's page cursors
     bcrypt_rounds: int = Field(default=10, ge=4, le=15)
     # The ingest function's default: a key without its own limit may grant at most this.
     default_rate_limit_per_second: int = Field(default=1000, ge=1)
@@ -81,8 +82,16 @@ class WorkerSettings(ShardedEventsSettings):
     event_ttl_days: int = Field(default=30, ge=1, le=365)
     # Seconds to wait after each failed attempt, comma-separated; one more attempt than entries.
     retry_delays_seconds: str = ",".join(str(delay) for delay in DEFAULT_RETRY_DELAYS_SECONDS)
-    connect_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
-    read_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # One deadline per attempt: DNS, connect, TLS, sending and the answer together.
+    delivery_deadline_seconds: float = Field(default=10.0, gt=0, le=60)
+    # The most of a response body read (the rest is never fetched).
+    response_body_limit_bytes: int = Field(default=64 * 1024, ge=0, le=1024 * 1024)
+    # Jobs of one batch delivered at once, so a slow subscriber does not hold up the others.
+    delivery_concurrency: int = Field(default=10, ge=1, le=100)
+    # What a job needs besides its POST (DynamoDB and SQS calls): it starts only with deadline + this left.
+    job_reserve_seconds: float = Field(default=5.0, ge=0, le=60)
+    # The delivery queue's message retention: a job waiting longer is sent anew before SQS would drop it.
+    delivery_queue_retention_seconds: int = Field(default=4 * 24 * 3600, ge=3600, le=14 * 24 * 3600)
     allow_http_targets: bool = False
     allow_loopback_targets: bool = False
 

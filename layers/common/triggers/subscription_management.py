@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from triggers.auth.authorizer import Principal
 from triggers.delivery.targets import TargetPolicy
-from triggers.models import Subscription, SubscriptionCreated, SubscriptionIn
+from triggers.models import AuditAction, Subscription, SubscriptionCreated, SubscriptionIn
 from triggers.storage.audit import AuditLog
 from triggers.storage.subscriptions import SubscriptionStore
 
@@ -18,7 +18,7 @@ class SubscriptionManagement:
     def create(self, caller: Principal, request: SubscriptionIn) -> SubscriptionCreated:
         self._targets.check(request.target_url)
         created = self._subscriptions.create(caller.tenant_id, request)
-        self._audit.record(caller.tenant_id, "subscription.created", created.subscription_id, caller.key_id)
+        self._audit.record(caller, AuditAction.SUBSCRIPTION_CREATED, created.subscription_id)
         return created
 
     def list(self, caller: Principal) -> list[Subscription]:
@@ -29,4 +29,4 @@ class SubscriptionManagement:
 
     def delete(self, caller: Principal, subscription_id: str) -> None:
         self._subscriptions.delete(caller.tenant_id, subscription_id)
-        self._audit.record(caller.tenant_id, "subscription.deleted", subscription_id, caller.key_id)
+        self._audit.record(caller, AuditAction.SUBSCRIPTION_DELETED, subscription_id)

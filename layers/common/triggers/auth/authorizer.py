@@ -17,17 +17,21 @@ import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import APIGatewayAuthorizerResponseV2
 
 from triggers.auth.apikeys import parse_key, secret_matches
+from triggers.errors import StorageUnavailable
 from triggers.metric_names import MetricName
 from triggers.observability import logger, metrics
 from triggers.storage.keys import KeyStore
 
 _MAX_CACHED_KEYS = 10_000
+# How finely `last_used_at` is kept: each container records a key's use at most this often.
+LAST_USED_RESOLUTION = timedelta(hours=1)
+K = TypeVar("K")
 V = TypeVar("V")
 
 
@@ -38,6 +42,9 @@ class Principal:
     scopes: frozenset[str]
     rate_limit_per_second: int | None = None
     expires_at: int | None = None  # epoch seconds; None: the key does not expire
+    # The request the principal makes (set by the route function, for the audit log; not in the context).
+    request_id: str = ""
+    source_ip: str = ""
 
     def to_context(self) -> dict[str, str | int]:
         """The authorizer's context: HTTP API allows only flat string, number and boolean values."""
@@ -98,6 +105,7 @@ class KeyAuthorizer:
         self._wall_clock = wall_clock
         self._decisions: dict[bytes, _Decision] = {}
         self._verified_hashes: dict[bytes, str] = {}
+        self._use_recorded: dict[str, float] = {}  # key id -> when this container last recorded its use
 
     def authorize(self, plaintext: str) -> Principal | None:
         digest = hashlib.sha256(plaintext.encode()).digest()
@@ -110,6 +118,7 @@ class KeyAuthorizer:
             logger.info("API key refused", extra={"reason": refusal, "key_id": _key_id_of(plaintext)})
             self._decisions.pop(digest, None)
             return None
+        self._record_use(principal.key_id)
         trusted_for = float(self._cache_ttl)
         if principal.expires_at is not None:  # a cached decision never outlives the key itself
             trusted_for = min(trusted_for, principal.expires_at - self._wall_clock())
@@ -150,8 +159,20 @@ class KeyAuthorizer:
         )
         return principal, ""
 
+    def _record_use(self, key_id: str) -> None:
+        """At most one write per key per hour per container, and never a refusal because of it."""
+        recorded = self._use_recorded.get(key_id)
+        if recorded is not None and self._clock() - recorded < LAST_USED_RESOLUTION.total_seconds():
+            return
+        try:
+            self._keys.record_use(key_id, datetime.fromtimestamp(self._wall_clock(), UTC), LAST_USED_RESOLUTION)
+        except StorageUnavailable:
+            logger.warning("Key use not recorded", extra={"key_id": key_id})
+            return
+        self._remember(self._use_recorded, key_id, self._clock())
+
     @staticmethod
-    def _remember(cache: dict[bytes, V], digest: bytes, value: V) -> None:
-        if digest not in cache and len(cache) >= _MAX_CACHED_KEYS:
+    def _remember(cache: dict[K, V], key: K, value: V) -> None:
+        if key not in cache and len(cache) >= _MAX_CACHED_KEYS:
             cache.pop(next(iter(cache)))  # evict the oldest entry
-        cache[digest] = value
+        cache[key] = value

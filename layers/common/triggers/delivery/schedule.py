@@ -6,8 +6,11 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-# SQS caps a message's visibility timeout at 12 hours.
+# The longest scheduled delay: SQS can hide a message for 12 hours at most.
 MAX_DELAY_SECONDS = 12 * 60 * 60
+# The longest Retry-After honoured. Longer waits than SQS can hide a message are kept in the job's
+# message (see triggers.delivery.jobs); past a week the subscriber is treated as asking for a week.
+LONGEST_RETRY_AFTER_SECONDS = 7 * 24 * 60 * 60
 # Ten retries roughly doubling from 10 s to the 12 h cap: 142,570 s (39.6 h) of base delays, and at
 # least 29.7 h after jitter, so a subscriber can be down for a whole day without losing an event.
 DEFAULT_RETRY_DELAYS_SECONDS: tuple[int, ...] = (10, 60, 300, 1800, 3600, 7200, 14400, 28800, 43200, 43200)
@@ -29,8 +32,8 @@ class RetrySchedule:
         if attempt >= self.max_attempts:
             return None
         if retry_after_seconds is not None:
-            # The subscriber said when to come back (429/503 Retry-After); honour it within SQS's cap.
-            return min(max(retry_after_seconds, 1), MAX_DELAY_SECONDS)
+            # The subscriber said when to come back (429/503 Retry-After): honoured, however long, up to a week.
+            return min(max(retry_after_seconds, 1), LONGEST_RETRY_AFTER_SECONDS)
         base = self.delays_seconds[attempt - 1]
         # Jitter within [0.75 base, base] spreads a burst's retries without shortening the schedule much.
         return min(max(int(self.jitter(base * _JITTER_FLOOR, base)), 1), MAX_DELAY_SECONDS)

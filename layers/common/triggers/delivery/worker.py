@@ -1,22 +1,33 @@
-"""The webhook worker: one signed POST per delivery job, then settle, retry later, or dead-letter."""
+"""The webhook worker: one signed POST per delivery job, then settle, retry later, abandon or dead-letter.
+
+What becomes of a job:
+
+* **delivered** (2xx): recorded and settled;
+* **retry**: the attempt failed and attempts are left; recorded as retrying, the job comes back later;
+* **dead-lettered**: the attempts are used up; recorded and settled as failed, and the job parked in
+  the DLQ, whose alarm therefore means exactly "used up all its attempts" (redrive gives it a new run);
+* **abandoned**: a tenant's doing that no retry can fix: the subscription was deleted or disabled, the
+  subscriber answered 410 Gone, or the target is refused by the SSRF policy or does not exist.
+  Recorded and settled as failed and counted apart (DeliveriesAbandoned), never sent to the DLQ;
+* **dropped**: the event was erased or replayed since the job was queued.
+
+The attempt number is counted from the attempt records, not from SQS's receive count: a receive that
+made no attempt (a long wait woken early, a job handed back for lack of time) costs the job nothing.
+"""
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
-import httpx
-
-from triggers import __version__
 from triggers.delivery.jobs import DeliveryJob, JobQueue
 from triggers.delivery.schedule import RetrySchedule
-from triggers.delivery.signing import webhook_headers
-from triggers.delivery.targets import TargetPolicy
-from triggers.errors import NotFound, ValidationFailed
+from triggers.delivery.sender import WebhookReply, WebhookSender
+from triggers.errors import NotFound
 from triggers.metric_names import MetricName
 from triggers.models import DeliveryAttempt, DeliveryOutcome, Event, SubscriptionStatus, iso_utc
 from triggers.observability import logger, metrics
@@ -24,23 +35,20 @@ from triggers.storage.deliveries import DeliveryLedger
 from triggers.storage.events import EventStore
 from triggers.storage.subscriptions import SubscriptionStore
 
-USER_AGENT = f"TriggersAPI-Webhooks/{__version__}"
-_RETRY_AFTER_STATUSES = frozenset({429, 503})
+# Jobs of a batch run on several threads; Powertools' metric set is a plain dict.
+_metrics_lock = threading.Lock()
+
+
+def _count(name: MetricName, value: float = 1, unit: str = "Count") -> None:
+    with _metrics_lock:
+        metrics.add_metric(name=name, unit=unit, value=value)
 
 
 @dataclass(frozen=True)
-class RetryLater:
-    """The job failed and should be tried again in ``delay_seconds``."""
+class RetryAt:
+    """The job is to be tried again at ``due_at`` (epoch seconds)."""
 
-    delay_seconds: int
-
-
-@dataclass(frozen=True)
-class _Response:
-    status_code: int | None
-    retry_after_seconds: int | None
-    error: str | None
-    latency_ms: int
+    due_at: float
 
 
 def webhook_body(event: Event) -> bytes:
@@ -54,18 +62,6 @@ def webhook_body(event: Event) -> bytes:
     ).encode()
 
 
-def parse_retry_after(value: str | None, now: datetime) -> int | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return int(value.strip())
-    try:
-        return max(0, int((parsedate_to_datetime(value) - now).total_seconds()))
-    except (TypeError, ValueError):
-        return None
-
-
 class DeliveryWorker:
     def __init__(
         self,
@@ -73,8 +69,7 @@ class DeliveryWorker:
         subscriptions: SubscriptionStore,
         ledger: DeliveryLedger,
         dead_letters: JobQueue,
-        http: httpx.Client,
-        targets: TargetPolicy,
+        sender: WebhookSender,
         schedule: RetrySchedule,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -82,13 +77,14 @@ class DeliveryWorker:
         self._subscriptions = subscriptions
         self._ledger = ledger
         self._dead_letters = dead_letters
-        self._http = http
-        self._targets = targets
+        self._sender = sender
         self._schedule = schedule
         self._clock = clock
 
-    def deliver(self, job: DeliveryJob, attempt: int) -> RetryLater | None:
-        """Makes attempt number ``attempt`` (1-based, from SQS's receive count) at delivering ``job``."""
+    def deliver(self, job: DeliveryJob, receive_count: int) -> RetryAt | None:
+        """Makes the job's next attempt, if it is due; ``receive_count`` is its message's receive count."""
+        if job.due_at is not None and job.due_at > self._clock():
+            return RetryAt(job.due_at)  # a long wait, woken early by SQS's visibility cap
         try:
             event = self._events.get(job.tenant_id, job.event_id)
         except NotFound:
@@ -97,63 +93,50 @@ class DeliveryWorker:
         if event.generation != job.generation:
             logger.info("Stale delivery job dropped", extra={"event_id": job.event_id})
             return None
+        made = [attempt for attempt in event.delivery.history or [] if attempt.webhook_id == job.webhook_id]
+        if any(attempt.outcome is DeliveryOutcome.DELIVERED for attempt in made):
+            # A duplicate message (a retried dispatch, a redrive) of a job that got through: settling
+            # again is idempotent and clears a failure a duplicate may have recorded meanwhile.
+            self._ledger.settle(job.tenant_id, job.event_id, job.generation, job.subscription_id, delivered=True)
+            return None
+        attempt = len(made) + 1
         found = self._subscriptions.find(job.tenant_id, job.subscription_id)
         if found is None or found.subscription.status is not SubscriptionStatus.ACTIVE:
-            self._give_up(job, event, attempt, "subscription deleted or disabled", status_code=None, latency_ms=0)
+            self._abandon(job, attempt, WebhookReply(None, 0, error="subscription deleted or disabled"))
             return None
-        if attempt > self._schedule.max_attempts:
-            # Receives that crashed before finishing still count: the schedule is used up.
-            self._give_up(job, event, attempt, "attempts exhausted", status_code=None, latency_ms=0)
-            return None
-        try:
-            self._targets.check(found.subscription.target_url)
-        except ValidationFailed as refused:
-            self._give_up(job, event, attempt, refused.message, status_code=None, latency_ms=0)
+        if receive_count >= self._schedule.redrive_max_receive_count:
+            # Receives keep failing before they settle; this is the last one before SQS parks the job itself.
+            self._dead_letter(job, attempt, WebhookReply(None, 0, error="processing kept failing"))
             return None
 
-        response = self._post(found.subscription.target_url, found.secret, job, event)
-        metrics.add_metric(name=MetricName.DELIVERY_ATTEMPTS, unit="Count", value=1)
-        if response.status_code is not None and 200 <= response.status_code < 300:
-            self._record(job, attempt, DeliveryOutcome.DELIVERED, response)
+        reply = self._sender.post(found.subscription.target_url, found.secret, job.webhook_id, webhook_body(event))
+        _count(MetricName.DELIVERY_ATTEMPTS)
+        if reply.delivered:
+            self._record(job, attempt, DeliveryOutcome.DELIVERED, reply)
             self._ledger.settle(job.tenant_id, job.event_id, job.generation, job.subscription_id, delivered=True)
-            metrics.add_metric(name=MetricName.DELIVERY_SUCCESSES, unit="Count", value=1)
+            _count(MetricName.DELIVERY_SUCCESSES)
             received = datetime.fromisoformat(event.received_at)
             latency = (datetime.fromtimestamp(self._clock(), UTC) - received).total_seconds() * 1000
-            metrics.add_metric(name=MetricName.DELIVERY_LATENCY, unit="Milliseconds", value=max(latency, 0))
+            _count(MetricName.DELIVERY_LATENCY, max(latency, 0), unit="Milliseconds")
             return None
 
-        metrics.add_metric(name=MetricName.DELIVERY_FAILURES, unit="Count", value=1)
-        if response.status_code == 410:
-            # 410 Gone: the subscriber asks us to stop; no retry, and no further jobs for it.
+        _count(MetricName.DELIVERY_FAILURES)
+        if reply.refused:
+            self._abandon(job, attempt, reply)
+            return None
+        if reply.gone:
+            # The subscriber asks us to stop: no retry, and no further jobs for it.
             self._subscriptions.disable(job.tenant_id, job.subscription_id)
-            self._give_up(
-                job, event, attempt, "subscriber answered 410 Gone", response.status_code, response.latency_ms
-            )
+            self._abandon(job, attempt, reply)
             return None
-        delay = self._schedule.delay_after(attempt, response.retry_after_seconds)
+        delay = self._schedule.delay_after(max(1, attempt - job.attempts_before), reply.retry_after_seconds)
         if delay is None:
-            self._give_up(job, event, attempt, response.error or "", response.status_code, response.latency_ms)
+            self._dead_letter(job, attempt, reply)
             return None
-        self._record(job, attempt, DeliveryOutcome.RETRYING, response)
-        return RetryLater(delay)
+        self._record(job, attempt, DeliveryOutcome.RETRYING, reply)
+        return RetryAt(self._clock() + delay)
 
-    def _post(self, url: str, secret: str, job: DeliveryJob, event: Event) -> _Response:
-        body = webhook_body(event)
-        headers = webhook_headers(secret, job.webhook_id, int(self._clock()), body) | {"user-agent": USER_AGENT}
-        started = time.perf_counter()
-        try:
-            reply = self._http.post(url, content=body, headers=headers)
-        except httpx.HTTPError as exc:
-            latency = int((time.perf_counter() - started) * 1000)
-            return _Response(None, None, f"{type(exc).__name__}: request failed", latency)
-        latency = int((time.perf_counter() - started) * 1000)
-        retry_after = None
-        if reply.status_code in _RETRY_AFTER_STATUSES:
-            retry_after = parse_retry_after(reply.headers.get("retry-after"), datetime.now(UTC))
-        error = None if reply.is_success else f"HTTP {reply.status_code}"
-        return _Response(reply.status_code, retry_after, error, latency)
-
-    def _record(self, job: DeliveryJob, attempt: int, outcome: DeliveryOutcome, response: _Response) -> None:
+    def _record(self, job: DeliveryJob, attempt: int, outcome: DeliveryOutcome, reply: WebhookReply) -> None:
         self._ledger.record_attempt(
             job.tenant_id,
             job.event_id,
@@ -163,21 +146,31 @@ class DeliveryWorker:
                 attempt=attempt,
                 at=iso_utc(datetime.fromtimestamp(self._clock(), UTC)),
                 outcome=outcome,
-                status_code=response.status_code,
-                latency_ms=response.latency_ms,
-                error=response.error,
+                status_code=reply.status_code,
+                latency_ms=reply.latency_ms,
+                error=reply.error,
             ),
         )
 
-    def _give_up(
-        self, job: DeliveryJob, event: Event, attempt: int, reason: str, status_code: int | None, latency_ms: int
-    ) -> None:
-        """Final failure: recorded, settled as failed, and the job parked in the DLQ for redrive."""
-        self._record(job, attempt, DeliveryOutcome.FAILED, _Response(status_code, None, reason, latency_ms))
+    def _settle_failed(self, job: DeliveryJob, attempt: int, reply: WebhookReply) -> None:
+        self._record(job, attempt, DeliveryOutcome.FAILED, reply)
         self._ledger.settle(job.tenant_id, job.event_id, job.generation, job.subscription_id, delivered=False)
-        self._dead_letters.send([job])
-        metrics.add_metric(name=MetricName.DEAD_LETTERED, unit="Count", value=1)
+
+    def _abandon(self, job: DeliveryJob, attempt: int, reply: WebhookReply) -> None:
+        """A tenant's doing: failed for good, and not the operator's concern (no DLQ)."""
+        self._settle_failed(job, attempt, reply)
+        _count(MetricName.DELIVERIES_ABANDONED)
+        logger.info(
+            "Delivery abandoned",
+            extra={"event_id": job.event_id, "subscription_id": job.subscription_id, "reason": reply.error},
+        )
+
+    def _dead_letter(self, job: DeliveryJob, attempt: int, reply: WebhookReply) -> None:
+        """Attempts used up: failed, and the job parked in the DLQ, where a redrive gives it a new run."""
+        self._settle_failed(job, attempt, reply)
+        self._dead_letters.send([job.next_run(attempts_made=attempt)])
+        _count(MetricName.DEAD_LETTERED)
         logger.warning(
             "Delivery failed for good",
-            extra={"event_id": event.event_id, "subscription_id": job.subscription_id, "reason": reason},
+            extra={"event_id": job.event_id, "subscription_id": job.subscription_id, "reason": reply.error},
         )

@@ -37,23 +37,35 @@ class DeliveryLedger:
         self._ttl = timedelta(days=ttl_days)
 
     def expect(self, tenant_id: str, event_id: str, generation: int, subscription_ids: list[str]) -> bool:
-        """Records which subscriptions this generation owes; False if the event is gone or was replayed since."""
+        """Records which subscriptions this generation owes; False if the event is gone or was replayed since.
+
+        Only the first dispatch of a generation writes: a retried stream batch dispatches again, and must
+        not put back deliveries that were settled meanwhile (it still gets True, to queue the jobs again).
+        """
         try:
             with storage_errors():
                 self._client.update_item(
                     TableName=self._table,
                     Key=event_key(tenant_id, event_id, self._shard_count),
-                    UpdateExpression="SET pending_subscriptions = :subs REMOVE failed_subscriptions",
-                    ConditionExpression="attribute_exists(sk) AND generation = :generation",
+                    UpdateExpression=(
+                        "SET pending_subscriptions = :subs, dispatched_generation = :generation "
+                        "REMOVE failed_subscriptions"
+                    ),
+                    ConditionExpression=(
+                        "attribute_exists(sk) AND generation = :generation "
+                        "AND (attribute_not_exists(dispatched_generation) OR dispatched_generation <> :generation)"
+                    ),
                     ExpressionAttributeValues={
                         ":subs": {"SS": subscription_ids},
                         ":generation": {"N": str(generation)},
                     },
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
         except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+            if not is_conditional_failure(exc):
+                raise
+            current = cast(Item, exc.response.get("Item", {}))
+            return int(current.get("generation", {}).get("N", -1)) == generation
         return True
 
     def record_attempt(self, tenant_id: str, event_id: str, attempt: DeliveryAttempt) -> None:

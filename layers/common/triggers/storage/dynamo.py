@@ -52,6 +52,19 @@ def is_conditional_failure(exc: ClientError) -> bool:
     return error_code(exc) == "ConditionalCheckFailedException"
 
 
+class ConditionFailed(Exception):
+    """A conditional write found its condition false, so it changed nothing.
+
+    ``item`` is the item as it was, when the write asked for it (``ReturnValuesOnConditionCheckFailure``);
+    ``step`` is the index of the failing step when the write was a transaction.
+    """
+
+    def __init__(self, item: dict[str, Any] | None, step: int | None = None) -> None:
+        super().__init__("condition failed")
+        self.item = item or {}
+        self.step = step
+
+
 # Why a transaction step can be cancelled that says nothing about the data: retrying is safe.
 _TRANSIENT_CANCELLATIONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
 
@@ -66,12 +79,20 @@ def _is_transient(exc: ClientError) -> bool:
 
 @contextmanager
 def storage_errors() -> Iterator[None]:
-    """Throttling and service faults become StorageUnavailable (503, safe to retry); bugs stay 500s."""
+    """The one ClientError translator: a failed condition becomes ConditionFailed (with the old item),
+    throttling and service faults StorageUnavailable (503, safe to retry); bugs stay 500s."""
     try:
         yield
     except ClientError as exc:
+        if is_conditional_failure(exc):
+            raise ConditionFailed(exc.response.get("Item")) from exc  # type: ignore[arg-type]
         if _is_transient(exc):
             raise StorageUnavailable() from exc
+        if error_code(exc) == "TransactionCanceledException":
+            reasons: list[Any] = list(exc.response.get("CancellationReasons", []))
+            for step, reason in enumerate(reasons):
+                if reason.get("Code") == "ConditionalCheckFailed":
+                    raise ConditionFailed(reason.get("Item"), step) from exc
         raise
     except BotoCoreError as exc:  # connection and read timeouts
         raise StorageUnavailable() from exc

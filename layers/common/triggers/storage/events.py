@@ -1,4 +1,5 @@
-"""The events table: write-sharded partitions, the sparse inbox index, and every status change.
+"""The events table: write-sharded partitions, the sparse inbox index, and every status change
+(listings across shards are in ``triggers.storage.event_pages``).
 
 Layout (one item per event):
 
@@ -10,23 +11,17 @@ Layout (one item per event):
 
 from __future__ import annotations
 
-import heapq
 import json
-import math
 import random
 import time
-from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from triggers.errors import DomainError, NotFound, StorageUnavailable
-from triggers.ids import highest_id_at, is_event_id, lowest_id_at, new_id, shard_of
+from triggers.ids import is_event_id, new_id, shard_of
 from triggers.json_limits import MAX_FIELD_DEPTH, json_depth
 from triggers.models import (
     AckResult,
@@ -36,12 +31,10 @@ from triggers.models import (
     EventIn,
     EventStatus,
     EventSummary,
-    InboxQuery,
     iso_utc,
 )
 from triggers.observability import logger
-from triggers.storage.dynamo import is_conditional_failure, storage_errors
-from triggers.tables import INBOX_INDEX
+from triggers.storage.dynamo import ConditionFailed, storage_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -51,26 +44,7 @@ Item = dict[str, Any]  # a DynamoDB item in the low-level client's attribute-val
 
 _BATCH_WRITE_LIMIT = 25
 _BATCH_WRITE_ATTEMPTS = 6
-# Sort-key bounds: ids are 36 lowercase hex-and-dash characters, so "0" sorts before all and "~" after.
-_BEFORE_ALL_IDS = "0"
-# Each shard first reads its even share of a page plus this margin, which covers the usual skew.
-_SHARE_SLACK = 1.5
-_AFTER_ALL_IDS = "~"
-# Lambda answers at most 6 MB, and a page's JSON is escaped once more inside the proxy response.
-MAX_PAGE_WIRE_BYTES = 5_000_000
-# An event's fields besides its payload and metadata, at their longest (ids, type, source, 20 tags...).
-_EVENT_FIELDS_WIRE_BYTES = 4_096
-
-
-def wire_size(item: Item) -> int:
-    """An upper bound of the bytes an event item adds to a Lambda proxy response.
-
-    ``json.dumps`` of the stored JSON text is exactly how long that text becomes once the page (which
-    embeds it) is itself embedded as a string in the proxy response: quotes, backslashes and
-    non-ASCII characters all grow there.
-    """
-    stored = [item[name]["S"] for name in ("payload", "metadata") if name in item]
-    return _EVENT_FIELDS_WIRE_BYTES + sum(len(json.dumps(text)) for text in stored)
+ATTEMPT_SEPARATOR = "#attempt#"
 
 
 def event_key(tenant_id: str, event_id: str, shard_count: int) -> Item:
@@ -85,46 +59,6 @@ def inbox_partition(event_partition: str, status: EventStatus) -> str:
 def is_event_item(sort_key: str) -> bool:
     """Event items have the bare id as sort key; delivery-attempt items extend it with ``#``."""
     return ATTEMPT_SEPARATOR not in sort_key
-
-
-ATTEMPT_SEPARATOR = "#attempt#"
-
-
-class _ShardReader:
-    """One shard's inbox items in id order, read a page at a time as the merge consumes them."""
-
-    def __init__(self, client: DynamoDBClient, request: QueryInputTypeDef) -> None:
-        self._client = client
-        self._request = request
-        self._items: deque[Item] = deque()
-        self._exhausted = False
-
-    def fill(self) -> None:
-        """Reads pages until one yields items (a filter can empty a page) or the shard is exhausted."""
-        while not self._items and not self._exhausted:
-            with storage_errors():
-                response = self._client.query(**self._request)
-            self._items.extend(response.get("Items", []))
-            if "LastEvaluatedKey" in response:
-                self._request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-            else:
-                self._exhausted = True
-
-    def head_id(self) -> str | None:
-        self.fill()
-        return str(self._items[0]["sk"]["S"]) if self._items else None
-
-    def head(self) -> Item:
-        return self._items[0]
-
-    def take(self) -> Item:
-        return self._items.popleft()
-
-
-@dataclass(frozen=True)
-class InboxSlice:
-    events: list[Event]
-    has_more: bool
 
 
 class EventStore:
@@ -224,15 +158,11 @@ class EventStore:
                     ExpressionAttributeValues={":ack": {"S": EventStatus.ACKNOWLEDGED.value}, ":now": {"S": now}},
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
-        except ClientError as exc:
-            if not is_conditional_failure(exc):
-                raise
-            previous: Any = exc.response.get("Item")
-            if not previous:
-                raise NotFound("Event not found") from exc
-            return AckResult(
-                event_id=event_id, status=EventStatus.ACKNOWLEDGED, acknowledged_at=previous["acknowledged_at"]["S"]
-            )
+        except ConditionFailed as failed:
+            if not failed.item:
+                raise NotFound("Event not found") from failed
+            acknowledged_at = failed.item["acknowledged_at"]["S"]  # acknowledged before: the same answer
+            return AckResult(event_id=event_id, status=EventStatus.ACKNOWLEDGED, acknowledged_at=acknowledged_at)
         return AckResult(event_id=event_id, status=EventStatus.ACKNOWLEDGED, acknowledged_at=now)
 
     def acknowledge_many(self, tenant_id: str, event_ids: list[str]) -> list[AckResult | DomainError]:
@@ -254,10 +184,8 @@ class EventStore:
         try:
             with storage_errors():
                 self._client.delete_item(TableName=self._table, Key=key, ConditionExpression="attribute_exists(sk)")
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                raise NotFound("Event not found") from exc
-            raise
+        except ConditionFailed as failed:
+            raise NotFound("Event not found") from failed
         attempts: list[Any] = [
             {"DeleteRequest": {"Key": {"pk": item["pk"], "sk": item["sk"]}}}
             for item in self._items_of(key, projection="pk, sk")
@@ -290,10 +218,8 @@ class EventStore:
                     },
                     ReturnValues="ALL_NEW",
                 )["Attributes"]
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                raise NotFound("Event not found") from exc
-            raise
+        except ConditionFailed as failed:
+            raise NotFound("Event not found") from failed
         return self.event_from_item(updated)
 
     # ----- reads ------------------------------------------------------------------------------
@@ -324,71 +250,6 @@ class EventStore:
             if "LastEvaluatedKey" not in response:
                 return
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-    def page(self, tenant_id: str, query: InboxQuery, after: str | None) -> InboxSlice:
-        """Oldest-first page across all shards, merged by id.
-
-        Ids are globally time-ordered, so "everything after the last id returned" is one consistent
-        position in every shard: pages never skip or repeat an event. Each shard first reads its
-        expected share of the page (all shards in parallel); a shard that runs dry while it still has
-        items is read further, so a skewed shard costs a round trip, never a wrong page.
-        """
-        low = lowest_id_at(query.since) if query.since else _BEFORE_ALL_IDS
-        if after is not None:
-            # A space sorts below every id character, so this is the smallest string greater than `after`.
-            low = max(low, after + " ")
-        high = highest_id_at(query.until) if query.until else _AFTER_ALL_IDS
-        wanted = query.limit + 1  # one extra tells whether another page exists
-        share = min(wanted, math.ceil(wanted * _SHARE_SLACK / self._shard_count) + 1)
-        shards = [
-            _ShardReader(self._client, self._inbox_query(tenant_id, shard, query, low, high, share))
-            for shard in range(self._shard_count)
-        ]
-        list(self._pool.map(_ShardReader.fill, shards))
-        heads = [(reader.head_id(), index) for index, reader in enumerate(shards) if reader.head_id()]
-        heapq.heapify(heads)
-        page: list[Item] = []
-        size = 0
-        while heads:
-            _, index = heapq.heappop(heads)
-            reader = shards[index]
-            # A page ends at `limit` events or before the response would outgrow Lambda's payload limit,
-            # whichever comes first; either way the next page starts right after its last event.
-            cost = wire_size(reader.head())
-            if len(page) == query.limit or (page and size + cost > MAX_PAGE_WIRE_BYTES):
-                return InboxSlice(events=[self.event_from_item(item) for item in page], has_more=True)
-            page.append(reader.take())
-            size += cost
-            if next_id := reader.head_id():
-                heapq.heappush(heads, (next_id, index))
-        return InboxSlice(events=[self.event_from_item(item) for item in page], has_more=False)
-
-    def _inbox_query(
-        self, tenant_id: str, shard: int, query: InboxQuery, low: str, high: str, page_size: int
-    ) -> QueryInputTypeDef:
-        request: QueryInputTypeDef = {
-            "TableName": self._table,
-            "IndexName": INBOX_INDEX.name,
-            "KeyConditionExpression": "inbox_pk = :pk AND inbox_sk BETWEEN :low AND :high",
-            "ExpressionAttributeValues": {
-                ":pk": {"S": inbox_partition(f"{tenant_id}#{shard}", EventStatus(query.status))},
-                ":low": {"S": low},
-                ":high": {"S": high},
-            },
-            "ScanIndexForward": True,
-            "Limit": page_size,
-        }
-        filters = []
-        if query.event_type is not None:
-            filters.append("event_type = :event_type")
-            request["ExpressionAttributeValues"][":event_type"] = {"S": query.event_type}  # type: ignore[index]
-        if query.source is not None:
-            filters.append("#source = :source")
-            request["ExpressionAttributeValues"][":source"] = {"S": query.source}  # type: ignore[index]
-            request["ExpressionAttributeNames"] = {"#source": "source"}
-        if filters:
-            request["FilterExpression"] = " AND ".join(filters)
-        return request
 
     @cached_property
     def _pool(self) -> ThreadPoolExecutor:

@@ -8,16 +8,14 @@ per-tenant cap holds exactly, even under concurrent requests.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-
-from botocore.exceptions import ClientError
 
 from triggers.auth.apikeys import Scope, display_hint, hash_secret, new_key
 from triggers.errors import LimitReached, NotFound
 from triggers.models import ApiKey, ApiKeyCreated, iso_utc
 from triggers.settings import DEFAULT_MAX_KEYS_PER_TENANT
-from triggers.storage.dynamo import error_code, storage_errors
+from triggers.storage.dynamo import ConditionFailed, storage_errors
 from triggers.tables import KEYS_BY_TENANT_INDEX
 
 if TYPE_CHECKING:
@@ -97,12 +95,12 @@ class KeyStore:
                         self._count_active(tenant_id, +1),
                     ]
                 )
-        except ClientError as exc:
-            if _cancelled_by_condition(exc, index=1):
-                raise LimitReached(
-                    f"This tenant has {self._max_keys} active API keys, the most it may hold; revoke one first"
-                ) from exc
-            raise
+        except ConditionFailed as failed:
+            if failed.step != 1:
+                raise
+            raise LimitReached(
+                f"This tenant has {self._max_keys} active API keys, the most it may hold; revoke one first"
+            ) from failed
         return created
 
     def find(self, key_id: str) -> StoredKey | None:
@@ -156,10 +154,26 @@ class KeyStore:
                         self._count_active(tenant_id, -1),
                     ]
                 )
-        except ClientError as exc:
-            if not _cancelled_by_condition(exc, index=0):
-                raise
+        except ConditionFailed:
             self.get(tenant_id, key_id)  # already revoked is fine; another tenant's or no key is a 404
+
+    def record_use(self, key_id: str, moment: datetime, resolution: timedelta) -> None:
+        """Sets ``last_used_at``, unless it is already within ``resolution`` of ``moment`` (no write then)."""
+        try:
+            with storage_errors():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key={"key_id": {"S": key_id}},
+                    UpdateExpression="SET last_used_at = :now",
+                    ConditionExpression="attribute_exists(key_id) AND "
+                    "(attribute_not_exists(last_used_at) OR last_used_at < :stale)",
+                    ExpressionAttributeValues={
+                        ":now": {"S": iso_utc(moment)},
+                        ":stale": {"S": iso_utc(moment - resolution)},
+                    },
+                )
+        except ConditionFailed:
+            pass  # recorded recently enough (by this or another container), or the key is gone
 
     def _count_active(self, tenant_id: str, change: int) -> Any:
         """The transaction step that moves the tenant's active-key count, refusing to pass the cap."""
@@ -189,15 +203,8 @@ class KeyStore:
             expires_at=text("expires_at"),
             revoked_at=text("revoked_at"),
             rate_limit_per_second=int(item["rate_limit_per_second"]["N"]) if "rate_limit_per_second" in item else None,
+            last_used_at=text("last_used_at"),
         )
 
 
 _COUNTER_PREFIX = "tenant#"
-
-
-def _cancelled_by_condition(exc: ClientError, index: int) -> bool:
-    """Whether a transaction was cancelled because step ``index``'s condition failed."""
-    if error_code(exc) != "TransactionCanceledException":
-        return False
-    reasons: list[Any] = list(exc.response.get("CancellationReasons", []))
-    return len(reasons) > index and reasons[index].get("Code") == "ConditionalCheckFailed"

@@ -22,10 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from triggers.errors import RateLimited
-from triggers.storage.dynamo import is_conditional_failure, storage_errors
+from triggers.storage.dynamo import ConditionFailed, storage_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -109,9 +107,7 @@ class RateLimiter:
                             ":expires": {"N": str(start + window.seconds + _COUNTER_TTL_SECONDS)},
                         },
                     )
-            except ClientError as exc:
-                if is_conditional_failure(exc):
-                    continue
-                raise
+            except ConditionFailed:
+                continue  # the budget has less left than this amount
             return amount
         return 0

@@ -6,13 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from triggers.delivery.signing import new_signing_secret
 from triggers.errors import NotFound
 from triggers.ids import new_id
 from triggers.models import Subscription, SubscriptionCreated, SubscriptionIn, SubscriptionStatus, iso_utc
-from triggers.storage.dynamo import is_conditional_failure, storage_errors
+from triggers.storage.dynamo import ConditionFailed, storage_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -94,10 +92,8 @@ class SubscriptionStore:
                     Key=self._key(tenant_id, subscription_id),
                     ConditionExpression="attribute_exists(subscription_id)",
                 )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                raise NotFound("Subscription not found") from exc
-            raise
+        except ConditionFailed as failed:
+            raise NotFound("Subscription not found") from failed
 
     def disable(self, tenant_id: str, subscription_id: str) -> bool:
         """Marks the subscription disabled (the subscriber said 410 Gone); False if it already was or is gone."""
@@ -115,10 +111,8 @@ class SubscriptionStore:
                         ":now": {"S": iso_utc(datetime.now(UTC))},
                     },
                 )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return False
-            raise
+        except ConditionFailed:
+            return False
         return True
 
     @staticmethod

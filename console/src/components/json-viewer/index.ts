@@ -1,0 +1,1 @@
+export { JsonViewer } from "./json-viewer";

@@ -1,0 +1,305 @@
+"""The web console in a real browser (Debian's Chromium) against the real local stack.
+
+Each test works in a fresh browser context on events, webhooks and keys of its own, checks every
+page it visits with axe-core (no serious or critical finding, no sideways scrolling) and fails if
+the page logged a console error. One browser serves the whole module.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from standardwebhooks import Webhook
+
+from local.receiver import WebhookReceiver
+
+from .browser import DESKTOP, PHONE, ConsoleTab, console_tab, launch_chromium
+from .helpers import KEY_PATTERN, LocalStack, event, unique_type
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+# The console's promise: a new event is on screen within 3 s, without a reload.
+LIVE_WITHIN_MS = 3_000
+Tab = Callable[..., ConsoleTab]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tab(browser: Browser, local_stack: LocalStack) -> Iterator[Tab]:
+    """Opens console tabs (desktop unless told otherwise); each fails its test if it logged an error."""
+    with ExitStack() as tabs:
+        yield lambda viewport=DESKTOP: tabs.enter_context(console_tab(browser, local_stack.base_url, viewport))
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()
+
+
+def post_event(api: httpx.Client, event_type: str, **fields: Any) -> str:
+    response = api.post("/v1/events", json=event(event_type, **fields))
+    assert response.status_code == 201, response.text
+    event_id: str = response.json()["event_id"]
+    return event_id
+
+
+def mark_document(page: Page) -> None:
+    """A flag that only survives while the page is never reloaded."""
+    page.evaluate("() => { window.__notReloaded = true; }")
+
+
+def assert_not_reloaded(page: Page) -> None:
+    assert page.evaluate("() => window.__notReloaded === true"), "the page was reloaded"
+
+
+def test_sign_in_refuses_a_wrong_key_and_accepts_a_good_one(tab: Tab, local_stack: LocalStack) -> None:
+    console = tab()
+    page = console.page
+    page.goto("/events")
+    expect(page).to_have_url(re.compile(r"/sign-in$"))  # no key yet
+    console.assert_accessible_and_fits()
+
+    page.get_by_label("API key").fill("trg_000000000000_" + "x" * 38)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("refused")
+    expect(page.get_by_role("alert")).to_contain_text("Request id")
+    console.forgive_errors(r"status of 403")  # Chromium logs the refused request itself
+    assert console.session_key() is None
+
+    page.get_by_label("API key").fill(local_stack.demo_key)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Events")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/events$"))  # back where it was headed
+    assert console.session_key() == local_stack.demo_key
+    assert page.evaluate("() => localStorage.length") == 0
+
+
+def test_a_new_event_appears_without_a_reload(tab: Tab, api: httpx.Client, local_stack: LocalStack) -> None:
+    event_type = unique_type("console-live")
+    console = tab()
+    console.sign_in_quietly(local_stack.demo_key, f"/events?event_type={event_type}")
+    page = console.page
+    expect(page.get_by_text("No pending events match these filters")).to_be_visible()
+    console.assert_accessible_and_fits()
+    mark_document(page)
+
+    event_id = post_event(api, event_type, source="console-test")
+
+    link = page.get_by_role("link", name=event_type)
+    expect(link).to_be_visible(timeout=LIVE_WITHIN_MS)
+    assert_not_reloaded(page)
+    expect(page.get_by_role("row").filter(has_text=event_type)).to_contain_text("pending")
+    assert event_id in page.get_by_role("table").inner_text()
+    console.assert_accessible_and_fits()
+
+    # By keyboard: the detail opens from the link, holds the focus, and gives it back on Escape.
+    link.focus()
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("dialog", name="Event")
+    expect(panel).to_contain_text(event_id)
+    assert page.evaluate("() => document.activeElement.closest('dialog') !== null")
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(link).to_be_focused()
+
+
+def test_event_detail_shows_payload_and_attempts_and_acks_and_replays(
+    tab: Tab, api: httpx.Client, local_stack: LocalStack, receiver: WebhookReceiver
+) -> None:
+    event_type = unique_type("console-detail")
+    subscription = api.post("/v1/subscriptions", json={"target_url": receiver.url(), "event_types": [event_type]})
+    assert subscription.status_code == 201, subscription.text
+    event_id = post_event(api, event_type, payload={"order_id": "o-console", "total": 12.5})
+
+    console = tab()
+    console.sign_in_quietly(local_stack.demo_key, f"/events?status=delivered&event_type={event_type}")
+    page = console.page
+    page.get_by_role("link", name=event_type).click(timeout=LIVE_WITHIN_MS + 5_000)  # once delivered
+    panel = page.get_by_role("dialog", name="Event")
+    expect(panel).to_contain_text(event_id)
+    expect(panel.get_by_role("region", name="Payload")).to_contain_text('"order_id": "o-console"')
+    attempts = panel.get_by_role("list", name="Delivery attempts")
+    expect(attempts.get_by_role("listitem")).to_have_count(1)
+    expect(attempts).to_contain_text("delivered")
+    expect(attempts).to_contain_text("HTTP 200")
+    console.assert_accessible_and_fits()
+
+    panel.get_by_role("button", name="Acknowledge").click()
+    expect(panel.get_by_role("status").filter(has_text="Acknowledged")).to_be_visible()
+    expect(panel.get_by_text("acknowledged", exact=True)).to_be_visible()
+    assert api.get(f"/v1/events/{event_id}").json()["status"] == "acknowledged"
+
+    panel.get_by_role("button", name="Replay").click()
+    expect(panel.get_by_role("status").filter(has_text="Replayed")).to_be_visible()
+    expect(attempts.get_by_role("listitem")).to_have_count(2, timeout=10_000)  # delivered once more, live
+    assert len(receiver.deliveries) == 2
+
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(page).not_to_have_url(re.compile(r"event="))
+
+
+def test_deleting_an_event_asks_first(tab: Tab, api: httpx.Client, local_stack: LocalStack) -> None:
+    event_id = post_event(api, unique_type("console-delete"))
+    console = tab()
+    console.sign_in_quietly(local_stack.demo_key, f"/events?event={event_id}")
+    page = console.page
+    panel = page.get_by_role("dialog", name="Event")
+    panel.get_by_role("button", name="Delete").click()
+    confirm = page.get_by_role("dialog", name="Delete this event?")
+    console.assert_accessible_and_fits()
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(confirm).to_be_hidden()
+    assert api.get(f"/v1/events/{event_id}").status_code == 200
+
+    panel.get_by_role("button", name="Delete").click()
+    confirm.get_by_role("button", name="Delete event").click()
+    expect(page.get_by_text("Event deleted", exact=True)).to_be_visible()
+    expect(panel).to_be_hidden()
+    assert api.get(f"/v1/events/{event_id}").status_code == 404
+
+
+def test_a_new_webhook_shows_its_secret_once_and_it_signs_deliveries(
+    tab: Tab, api: httpx.Client, local_stack: LocalStack, receiver: WebhookReceiver
+) -> None:
+    event_type = unique_type("console-webhook")
+    console = tab()
+    console.sign_in_quietly(local_stack.demo_key, "/webhooks")
+    page = console.page
+    expect(page.get_by_role("heading", name="Webhooks")).to_be_visible()
+    page.get_by_role("button", name="Add webhook").first.click()
+    form = page.get_by_role("dialog", name="Add a webhook")
+    form.get_by_label("Endpoint URL").fill(receiver.url())
+    form.get_by_label("Event types").fill(event_type)
+    console.assert_accessible_and_fits()
+    form.get_by_role("button", name="Add webhook").click()
+
+    created = page.get_by_role("dialog", name="Webhook added")
+    secret = created.get_by_label("Signing secret", exact=True).input_value()
+    assert secret.startswith("whsec_")
+    expect(created.get_by_role("button", name="Copy signing secret")).to_be_visible()
+    console.assert_accessible_and_fits()
+    created.get_by_role("button", name="I have stored the secret").click()
+    expect(page.get_by_role("list", name="Webhooks")).to_contain_text(receiver.url())
+    page.get_by_role("button", name="Add webhook").first.click()  # the dialog has forgotten the secret
+    expect(page.get_by_role("dialog", name="Add a webhook").get_by_label("Endpoint URL")).to_have_value("")
+    assert secret not in page.content()
+    page.keyboard.press("Escape")
+
+    post_event(api, event_type)
+    deadline = time.monotonic() + 10
+    while not receiver.deliveries and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (delivery,) = receiver.deliveries
+    assert Webhook(secret).verify(delivery.body, dict(delivery.headers))["event_type"] == event_type
+
+    page.get_by_role("button", name=f"Delete webhook {receiver.url()}").click()
+    page.get_by_role("dialog", name="Delete this webhook?").get_by_role("button", name="Delete webhook").click()
+    expect(page.get_by_role("button", name=f"Delete webhook {receiver.url()}")).to_have_count(0)
+    urls = [item["target_url"] for item in api.get("/v1/subscriptions").json()["subscriptions"]]
+    assert receiver.url() not in urls
+
+
+def test_a_new_key_is_shown_once_with_its_scopes_and_can_be_revoked(
+    tab: Tab, local_stack: LocalStack, client_for: Callable[..., httpx.Client]
+) -> None:
+    name = f"console reader {uuid.uuid4().hex[:6]}"
+    console = tab()
+    console.sign_in_quietly(local_stack.demo_key, "/keys")
+    page = console.page
+    expect(page.get_by_role("list", name="API keys")).to_contain_text("this session")
+    page.get_by_role("button", name="Create key").first.click()
+    form = page.get_by_role("dialog", name="Create an API key")
+    form.get_by_label("Name").fill(name)
+    form.get_by_role("checkbox", name=re.compile("events:read")).check()
+    form.get_by_role("checkbox", name=re.compile("subscriptions:manage")).check()
+    console.assert_accessible_and_fits()
+    form.get_by_role("button", name="Create key").click()
+
+    created = page.get_by_role("dialog", name="API key created")
+    key = created.get_by_label("API key", exact=True).input_value()
+    assert KEY_PATTERN.fullmatch(key)
+    expect(created).to_contain_text("events:read, subscriptions:manage")
+    created.get_by_role("button", name="I have stored the key").click()
+    new_key = client_for(key)
+    assert new_key.get("/v1/subscriptions").status_code == 200
+    assert new_key.post("/v1/events", json=event("e2e.scope")).status_code == 403  # a scope it was not given
+
+    page.get_by_role("button", name=f"Revoke key {name}").click()
+    page.get_by_role("dialog", name="Revoke this key?").get_by_role("button", name="Revoke key").click()
+    item = page.get_by_role("list", name="API keys").get_by_role("listitem").filter(has_text=name)
+    expect(item).to_contain_text("revoked")
+    expect(page.get_by_role("button", name=f"Revoke key {name}")).to_have_count(0)
+    assert new_key.get("/v1/subscriptions").status_code == 403
+
+
+def test_a_key_without_a_scope_signs_in_and_is_told_what_it_may_not_do(
+    tab: Tab, tenant_key: Callable[..., str]
+) -> None:
+    console = tab()
+    page = console.page
+    page.goto("/sign-in")
+    page.get_by_label("API key").fill(tenant_key("console-scoped", "subscriptions:manage"))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("This key may not do that")).to_be_visible()  # the inbox needs events:read
+    expect(page.get_by_text("needs the events:read scope")).to_be_visible()
+    page.get_by_role("link", name="Webhooks").click()
+    expect(page.get_by_text("No webhooks yet")).to_be_visible()
+    console.assert_accessible_and_fits()
+    # Until the console can read a key's scopes (GET /v1/keys/current), it asks and the API refuses.
+    console.forgive_errors(r"status of 403")
+
+
+def test_sign_out_forgets_the_key(tab: Tab, local_stack: LocalStack) -> None:
+    console = tab()
+    console.sign_in_quietly(local_stack.demo_key, "/keys")
+    page = console.page
+    expect(page.get_by_role("heading", name="API keys")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
+    assert console.session_key() is None
+    page.goto("/webhooks")
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
+
+
+@pytest.mark.parametrize("path", ["/events", "/webhooks", "/keys", "/no-such-page"])
+def test_every_page_works_on_a_phone(tab: Tab, local_stack: LocalStack, path: str) -> None:
+    console = tab(PHONE)
+    console.sign_in_quietly(local_stack.demo_key, path)
+    expect(console.page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(console.page.get_by_role("heading", level=1)).to_be_attached()
+    console.assert_accessible_and_fits()
+
+
+def test_the_console_keeps_the_api_and_sends_strict_security_headers(anonymous: httpx.Client) -> None:
+    page = anonymous.get("/events/deep/link")  # any page path gets the app, to route in the browser
+    assert page.status_code == 200
+    assert '<div id="root">' in page.text
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert page.headers["x-frame-options"] == "DENY"
+    assert anonymous.get("/v1/nothing-here").headers["content-type"] == "application/json"  # still the API
+    assert anonymous.get("/assets/missing.js").status_code == 404
+    assert anonymous.get("/.vite/manifest.json").status_code == 404
