@@ -2,13 +2,13 @@
 
     triggers events send --type order.created --payload '{"order_id": "o-1"}' [--source S] [--tag T ...]
     triggers events send --file events.jsonl        # one JSON event per line ('-': stdin), sent in batches
-    triggers events list [--status failed] [--type T] [--source S] [--since 1h] [--until T] [--limit 20]
+    triggers events list [--status failed] [--type T] [--source S] [--since 1h] [--until T] [--order asc] [--limit 20]
     triggers events get|replay ID
     triggers events ack ID [ID ...]
     triggers events tail [--type T] [--source S]    # new events as they arrive, until Ctrl-C
     triggers subscriptions list | get ID | delete ID
     triggers subscriptions create https://example.com/hooks --types 'order.*' [--description D]
-    triggers keys list | revoke ID
+    triggers keys list | current | revoke ID
     triggers keys create --name N --scopes events:read [--expires-in SECONDS] [--rate-limit N]
 
 The API is ``--url``, else ``TRIGGERS_URL``, else the local stack (``TRIGGERS_PORT``, default 8080); the key is
@@ -37,10 +37,12 @@ from pydantic import BaseModel
 from triggers_client import ForbiddenError, TriggersClient, TriggersError
 from triggers_client.models import (
     AckResult,
+    ApiKey,
     BatchItemStored,
     Event,
-    InboxStatus,
+    EventStatus,
     NewEvent,
+    Order,
     Scope,
     Subscription,
 )
@@ -202,12 +204,13 @@ def _events_from(path: str) -> Iterator[NewEvent]:
 
 def list_events(args: argparse.Namespace) -> int:
     with client_for(args) as client:
-        listing = client.inbox.list(
+        listing = client.events.list(
             status=args.status,
             event_type=args.type,
             source=args.source,
             since=args.since,
             until=args.until,
+            order=args.order,
             page_size=min(args.limit, 200),
         )
         events = list(islice(listing, args.limit))
@@ -268,7 +271,10 @@ def tail_events(args: argparse.Namespace) -> int:
         try:
             while True:
                 window = max(started, newest - TAIL_OVERLAP)
-                for event in client.inbox.list(event_type=args.type, source=args.source, since=window, page_size=200):
+                arrived = client.events.list(
+                    event_type=args.type, source=args.source, since=window, order=Order.ASC, page_size=200
+                )
+                for event in arrived:
                     if event.event_id not in printed:
                         printed[event.event_id] = event.received_at
                         newest = max(newest, event.received_at)
@@ -363,9 +369,23 @@ def list_keys(args: argparse.Namespace) -> int:
     if args.json:
         print_json(keys)
     else:
-        rows = ((k.key_id, k.name, k.scopes, k.hint, k.created_at, k.expires_at, k.revoked_at) for k in keys)
-        headers = ("KEY ID", "NAME", "SCOPES", "HINT", "CREATED", "EXPIRES", "REVOKED")
-        print_table(headers, rows, empty="No keys.")
+        _keys_table(keys)
+    return 0
+
+
+def _keys_table(keys: Iterable[ApiKey]) -> None:
+    rows = ((k.key_id, k.tenant_id, k.name, k.scopes, k.expires_at, k.last_used_at, k.revoked_at) for k in keys)
+    headers = ("KEY ID", "TENANT", "NAME", "SCOPES", "EXPIRES", "LAST USED", "REVOKED")
+    print_table(headers, rows, empty="No keys.")
+
+
+def current_key(args: argparse.Namespace) -> int:
+    with client_for(args) as client:
+        key = client.keys.current()
+    if args.json:
+        print_json(key)
+    else:
+        _keys_table([key])
     return 0
 
 
@@ -404,8 +424,9 @@ def add_event_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     send.add_argument("--idempotency-key", help="sending again with this key stores the event once")
     send.set_defaults(command=send_events)
 
-    listing = event_commands.add_parser("list", parents=[options, _filters()], help="events in the inbox, oldest first")
-    listing.add_argument("--status", choices=list(InboxStatus), help="pending (default), delivered or failed")
+    listing = event_commands.add_parser("list", parents=[options, _filters()], help="every event, newest first")
+    listing.add_argument("--status", choices=list(EventStatus), help="only events with this status")
+    listing.add_argument("--order", choices=list(Order), default=Order.DESC, help="desc: newest first; asc: oldest")
     listing.add_argument("--until", type=_moment, help="received before: RFC 3339, or 30m, 2h, 1d ago")
     listing.add_argument("--limit", type=_count, default=20, help="show at most this many (default: 20)")
     listing.set_defaults(command=list_events)
@@ -423,7 +444,7 @@ def add_event_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     ack.set_defaults(command=ack_events)
 
     tail = event_commands.add_parser(
-        "tail", parents=[options, _filters()], help="print new inbox events as they arrive, until Ctrl-C"
+        "tail", parents=[options, _filters()], help="print new events as they arrive, until Ctrl-C"
     )
     tail.add_argument("--interval", type=_seconds, default=TAIL_INTERVAL_SECONDS, help="seconds between polls")
     tail.set_defaults(command=tail_events)
@@ -456,6 +477,8 @@ def add_key_commands(key_commands: argparse._SubParsersAction[argparse.ArgumentP
     options = api_options()
     listing = key_commands.add_parser("list", parents=[options], help="the tenant's keys (never the keys themselves)")
     listing.set_defaults(command=list_keys)
+    current = key_commands.add_parser("current", parents=[options], help="the key in TRIGGERS_KEY: tenant, scopes")
+    current.set_defaults(command=current_key)
     revoke = key_commands.add_parser("revoke", parents=[options], help="revoke a key")
     revoke.add_argument("key_id")
     revoke.set_defaults(command=revoke_key)

@@ -83,7 +83,7 @@ def test_send_a_file_of_events(
     assert [line.split()[-1] for line in out.splitlines()[1:]] == ["pending", "VALIDATION_ERROR", "pending"]
     assert "event 1 refused" in err
     assert "Stored 2 of 3 events." in err
-    status, out, _ = triggers("events", "list", "--type", event_type, "--json")
+    status, out, _ = triggers("events", "list", "--type", event_type, "--order", "asc", "--json")
     assert [event["payload"]["n"] for event in json.loads(out)] == [0, 2]
 
 
@@ -95,6 +95,9 @@ def test_keys_and_subscriptions(triggers: Callable[..., tuple[int, str, str]]) -
     assert "events:read" in err
     status, out, _ = triggers("keys", "list", "--json")
     assert "cli reader" in {found["name"] for found in json.loads(out)}
+    status, out, _ = triggers("keys", "current")
+    assert (status, out.splitlines()[0].split()[:3]) == (0, ["KEY", "ID", "TENANT"])
+    assert out.splitlines()[1].split()[1].startswith("cli-")  # the tenant tenant_key made
 
     status, out, _ = triggers("subscriptions", "create", "http://127.0.0.1:9/hooks", "--types", "order.*,refund")
     assert (status, out.startswith("whsec_")) == (0, True)

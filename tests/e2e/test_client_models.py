@@ -24,6 +24,7 @@ CLIENT_METHODS = {
     "GET /v1/health": "health",
     "POST /v1/events": "events.send",
     "POST /v1/events/batch": "events.send_many",
+    "GET /v1/events": "events.list",
     "GET /v1/inbox": "inbox.list",
     "GET /v1/events/{event_id}": "events.get",
     "DELETE /v1/events/{event_id}": "events.delete",
@@ -32,6 +33,8 @@ CLIENT_METHODS = {
     "POST /v1/events/{event_id}/replay": "events.replay",
     "POST /v1/keys": "keys.create",
     "GET /v1/keys": "keys.list",
+    "GET /v1/keys/current": "keys.current",
+    "GET /v1/audit": "audit.list",
     "DELETE /v1/keys/{key_id}": "keys.revoke",
     "POST /v1/subscriptions": "subscriptions.create",
     "GET /v1/subscriptions": "subscriptions.list",
@@ -44,6 +47,22 @@ LISTINGS = {
     "GET /v1/inbox": (
         operations.list_inbox,
         {"status": "failed", "event_type": "a", "source": "b", "since": NOW, "until": NOW, "page_size": 10},
+    ),
+    "GET /v1/events": (
+        operations.list_events,
+        {
+            "status": "failed",
+            "event_type": "a",
+            "source": "b",
+            "since": NOW,
+            "until": NOW,
+            "order": "asc",
+            "page_size": 1,
+        },
+    ),
+    "GET /v1/audit": (
+        operations.list_audit,
+        {"action": "key.created", "since": NOW, "until": NOW, "page_size": 10},
     ),
 }
 

@@ -17,6 +17,7 @@ from triggers_client import (
 )
 from triggers_client.models import (
     AckResult,
+    AuditAction,
     BatchItemRefused,
     BatchItemStored,
     EventStatus,
@@ -97,11 +98,24 @@ def test_send_many_and_paging_across_hundreds_of_events(client: TriggersClient) 
     listing = client.inbox.list(event_type=event_type, page_size=100)
     assert sorted(event.event_id for event in listing) == sorted(stored_ids)
     assert len(list(listing.pages())) == 3
+    history = client.events.list(event_type=event_type, order="asc", page_size=120)
+    assert [event.event_id for event in history] == sorted(stored_ids)  # ids are time-ordered
 
     acks = client.inbox.ack(stored_ids)
     assert all(isinstance(ack, AckResult) for ack in acks)
     assert [ack.event_id for ack in acks] == stored_ids
     assert list(client.inbox.list(event_type=event_type)) == []
+
+
+def test_the_history_lists_every_status_newest_first(client: TriggersClient) -> None:
+    event_type = unique_type("sdk-history")
+    sent = [client.events.send(event_type, {"n": n}).event_id for n in range(3)]
+    client.events.ack(sent[1])
+
+    assert [event.event_id for event in client.events.list(event_type=event_type)] == sent[::-1]
+    assert [event.event_id for event in client.events.list(event_type=event_type, order="asc")] == sent
+    acknowledged = list(client.events.list(event_type=event_type, status=EventStatus.ACKNOWLEDGED))
+    assert [(event.event_id, event.status) for event in acknowledged] == [(sent[1], EventStatus.ACKNOWLEDGED)]
 
 
 def test_replay_and_erase(client: TriggersClient) -> None:
@@ -130,12 +144,21 @@ def test_keys_and_subscriptions_round_trip(local_stack: LocalStack, client: Trig
     assert created.key.startswith("trg_")
     assert created.key_id in {key.key_id for key in client.keys.list()}
     with TriggersClient(local_stack.base_url, created.key) as reader:
+        current = reader.keys.current()
+        assert (current.key_id, current.tenant_id, current.scopes) == (
+            created.key_id,
+            created.tenant_id,
+            [Scope.EVENTS_READ],
+        )
         with pytest.raises(ForbiddenError) as refused:
             reader.events.send("order.created", {})
         assert refused.value.code == "FORBIDDEN"
         client.keys.revoke(created.key_id)
         with pytest.raises(ForbiddenError):
             reader.inbox.ack(["x"])
+    revoked = next(iter(client.audit.list(action=AuditAction.KEY_REVOKED)))
+    assert (revoked.target, revoked.actor_key_id) == (created.key_id, client.keys.current().key_id)
+    assert revoked.request_id
 
     subscription = client.subscriptions.create("http://127.0.0.1:9/hooks", ["order.*"], description="sdk")
     assert subscription.secret.startswith("whsec_")
@@ -180,6 +203,8 @@ async def test_the_async_client_sends_pages_and_acks(local_stack: LocalStack, sd
         listed = [event.event_id async for event in client.inbox.list(event_type=event_type, page_size=60)]
         assert sorted(listed) == sorted([first.event_id, *stored_ids])
 
+        history = [event.event_id async for event in client.events.list(event_type=event_type, order="asc")]
+        assert history == sorted(listed)
         acks = await client.inbox.ack(listed)
         assert {ack.event_id for ack in acks} == set(listed)
         assert (await client.events.get(first.event_id)).status is EventStatus.ACKNOWLEDGED

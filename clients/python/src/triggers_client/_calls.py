@@ -11,13 +11,13 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any, Generic, Protocol, TypeAlias, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
 
-from triggers_client.models import Pagination
+from triggers_client.models import _Paged as Paged
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -50,12 +50,7 @@ class Call(Generic[T]):
 Plan: TypeAlias = Generator[Call[Any], Any, T]
 
 
-class Page(Protocol):
-    @property
-    def pagination(self) -> Pagination: ...
-
-
-PageT = TypeVar("PageT", bound=Page)
+PageT = TypeVar("PageT", bound=Paged)
 
 
 @dataclass(frozen=True)

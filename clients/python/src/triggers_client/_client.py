@@ -12,10 +12,12 @@ from triggers_client._retry import RetryPolicy
 from triggers_client._transport import AsyncTransport, Transport
 from triggers_client.models import Health
 from triggers_client.resources import (
+    AsyncAudit,
     AsyncEvents,
     AsyncInbox,
     AsyncKeys,
     AsyncSubscriptions,
+    Audit,
     Events,
     Inbox,
     Keys,
@@ -51,6 +53,7 @@ class TriggersClient:
         self.inbox = Inbox(transport)
         self.subscriptions = Subscriptions(transport)
         self.keys = Keys(transport)
+        self.audit = Audit(transport)
 
     def health(self) -> Health:
         """The API's status and version; needs no scope."""
@@ -90,6 +93,7 @@ class AsyncTriggersClient:
         self.inbox = AsyncInbox(transport)
         self.subscriptions = AsyncSubscriptions(transport)
         self.keys = AsyncKeys(transport)
+        self.audit = AsyncAudit(transport)
 
     async def health(self) -> Health:
         """The API's status and version; needs no scope."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import islice
 from typing import Any, TypeVar
@@ -33,24 +33,31 @@ from triggers_client.models import (
     ApiKey,
     ApiKeyCreated,
     ApiKeyList,
+    AuditAction,
+    AuditEntry,
+    AuditPage,
     BatchItemRefused,
     BatchItemStored,
     BatchResult,
     BulkAckResult,
     ErrorBody,
     Event,
+    EventPage,
+    EventStatus,
     EventSummary,
     Health,
-    InboxPage,
     InboxStatus,
     NewEvent,
+    Order,
     Scope,
     Subscription,
     SubscriptionCreated,
     SubscriptionList,
 )
+from triggers_client.models import _Paged as Paged
 
 X = TypeVar("X")
+PageM = TypeVar("PageM", bound=Paged)
 
 MAX_BATCH_EVENTS = 100
 # The batch route takes bodies up to 4 MiB; events are measured with json.dumps' defaults (spaces,
@@ -190,6 +197,26 @@ def delete_event(event_id: str) -> Call[None]:
     return Call("DELETE", f"/v1/events/{segment(event_id)}", no_content)
 
 
+def list_events(
+    *,
+    status: EventStatus | str | None = None,
+    event_type: str | None = None,
+    source: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    order: Order | str | None = None,
+    page_size: int | None = None,
+    cursor: str | None = None,
+) -> Listing[EventPage, Event]:
+    """Every event in retention, of any status (acknowledged too), newest first (``order="asc"``: oldest
+    first), fetched ``page_size`` (1-200, default 50) at a time as you iterate. ``since``/``until`` must
+    be timezone-aware; ``cursor`` resumes after a page's ``pagination.next_cursor``."""
+    filters = query(
+        status=status, event_type=event_type, source=source, since=since, until=until, order=order, limit=page_size
+    )
+    return _listing("/v1/events", EventPage, filters, lambda page: page.events, cursor)
+
+
 # Inbox
 
 
@@ -202,16 +229,25 @@ def list_inbox(
     until: datetime | None = None,
     page_size: int | None = None,
     cursor: str | None = None,
-) -> Listing[InboxPage, Event]:
+) -> Listing[EventPage, Event]:
     """Every event in the inbox with this ``status`` (default ``pending``), oldest first, fetched
     ``page_size`` (1-200, default 50) at a time as you iterate. ``since``/``until`` must be
     timezone-aware; ``cursor`` resumes after a page's ``pagination.next_cursor``."""
     filters = query(status=status, event_type=event_type, source=source, since=since, until=until, limit=page_size)
+    return _listing("/v1/inbox", EventPage, filters, lambda page: page.events, cursor)
 
-    def page(after: str | None) -> Call[InboxPage]:
-        return Call("GET", "/v1/inbox", reading(InboxPage), params={**filters, **query(cursor=after)})
 
-    return Listing(page, lambda found: found.events, start=cursor)
+def _listing(
+    path: str,
+    page_model: type[PageM],
+    filters: dict[str, str | int],
+    items: Callable[[PageM], list[X]],
+    cursor: str | None,
+) -> Listing[PageM, X]:
+    def page(after: str | None) -> Call[PageM]:
+        return Call("GET", path, reading(page_model), params={**filters, **query(cursor=after)})
+
+    return Listing(page, items, start=cursor)
 
 
 def ack_events(event_ids: Iterable[str]) -> Plan[list[AckResult | AckRefused]]:
@@ -297,6 +333,28 @@ def list_keys() -> Call[list[ApiKey]]:
     return Call("GET", "/v1/keys", _keys)
 
 
+def current_key() -> Call[ApiKey]:
+    """The key this client uses: its tenant, scopes, rate limit and expiry (any valid key may ask)."""
+    return Call("GET", "/v1/keys/current", reading(ApiKey))
+
+
 def revoke_key(key_id: str) -> Call[None]:
     """Revoke a key (within the authorizer's cache time, 60 s when deployed, it stops working)."""
     return Call("DELETE", f"/v1/keys/{segment(key_id)}", no_content)
+
+
+# Audit
+
+
+def list_audit(
+    *,
+    action: AuditAction | str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page_size: int | None = None,
+    cursor: str | None = None,
+) -> Listing[AuditPage, AuditEntry]:
+    """The tenant's audit log, newest first: who created or revoked keys, changed subscriptions, and
+    acknowledged, replayed or erased events, with request ids and source IPs."""
+    filters = query(action=action, since=since, until=until, limit=page_size)
+    return _listing("/v1/audit", AuditPage, filters, lambda page: page.entries, cursor)

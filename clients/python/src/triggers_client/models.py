@@ -50,6 +50,27 @@ class SubscriptionStatus(StrEnum):
     DISABLED = "disabled"
 
 
+class Order(StrEnum):
+    ASC = "asc"  # oldest first
+    DESC = "desc"  # newest first
+
+
+class AuditAction(StrEnum):
+    KEY_CREATED = "key.created"
+    KEY_REVOKED = "key.revoked"
+    SUBSCRIPTION_CREATED = "subscription.created"
+    SUBSCRIPTION_UPDATED = "subscription.updated"
+    SUBSCRIPTION_DISABLED = "subscription.disabled"
+    SUBSCRIPTION_ENABLED = "subscription.enabled"
+    SUBSCRIPTION_DELETED = "subscription.deleted"
+    SUBSCRIPTION_SECRET_ROTATED = "subscription.secret_rotated"  # noqa: S105 - an action's name
+    SUBSCRIPTION_RECOVERED = "subscription.recovered"
+    SUBSCRIPTION_TESTED = "subscription.tested"
+    EVENT_ACKNOWLEDGED = "event.acknowledged"
+    EVENT_REPLAYED = "event.replayed"
+    EVENT_DELETED = "event.deleted"
+
+
 class NewEvent(TypedDict, total=False):
     """One event to send, as a plain dict (``events.send_many`` takes any iterable of these)."""
 
@@ -132,9 +153,16 @@ class Pagination(_Model):
     has_more: bool
 
 
-class InboxPage(_Model):
-    events: list[Event]
+class _Paged(_Model):
+    """What every cursor-paged listing's page has."""
+
     pagination: Pagination
+
+
+class EventPage(_Paged):
+    """A page of the inbox or of the event history."""
+
+    events: list[Event]
 
 
 class AckResult(_Model):
@@ -162,6 +190,7 @@ class ApiKey(_Model):
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
     rate_limit_per_second: int | None = None
+    last_used_at: datetime | None = None  # recorded at most hourly
 
 
 class ApiKeyList(_Model):
@@ -189,3 +218,18 @@ class SubscriptionList(_Model):
 
 class SubscriptionCreated(Subscription):
     secret: str = Field(description="The whsec_ signing secret: returned this once, never again")
+
+
+class AuditEntry(_Model):
+    entry_id: str
+    at: datetime
+    action: AuditAction
+    target: str = Field(description='The key, subscription or event acted on ("<n> items" for several)')
+    targets: list[str]
+    actor_key_id: str
+    request_id: str | None = None
+    source_ip: str | None = None
+
+
+class AuditPage(_Paged):
+    entries: list[AuditEntry]

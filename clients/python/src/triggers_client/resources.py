@@ -61,10 +61,11 @@ def async_paged(
 
 
 class Events(Resource):
-    """Send, read, acknowledge, replay and erase events."""
+    """Send, list, read, acknowledge, replay and erase events."""
 
     send = blocking(operations.send_event)
     send_many = blocking(operations.send_events)
+    list = paged(operations.list_events)
     get = blocking(operations.get_event)
     ack = blocking(operations.ack_event)
     replay = blocking(operations.replay_event)
@@ -72,10 +73,11 @@ class Events(Resource):
 
 
 class AsyncEvents(AsyncResource):
-    """Send, read, acknowledge, replay and erase events."""
+    """Send, list, read, acknowledge, replay and erase events."""
 
     send = awaitable(operations.send_event)
     send_many = awaitable(operations.send_events)
+    list = async_paged(operations.list_events)
     get = awaitable(operations.get_event)
     ack = awaitable(operations.ack_event)
     replay = awaitable(operations.replay_event)
@@ -119,7 +121,14 @@ class Keys(Resource):
 
     create = blocking(operations.create_key)
     list = blocking(operations.list_keys)
+    current = blocking(operations.current_key)
     revoke = blocking(operations.revoke_key)
+
+
+class Audit(Resource):
+    """The tenant's audit log."""
+
+    list = paged(operations.list_audit)
 
 
 class AsyncKeys(AsyncResource):
@@ -127,4 +136,11 @@ class AsyncKeys(AsyncResource):
 
     create = awaitable(operations.create_key)
     list = awaitable(operations.list_keys)
+    current = awaitable(operations.current_key)
     revoke = awaitable(operations.revoke_key)
+
+
+class AsyncAudit(AsyncResource):
+    """The tenant's audit log."""
+
+    list = async_paged(operations.list_audit)
