@@ -58,12 +58,13 @@ def test_filters_by_type_source_and_time(api: ApiClient) -> None:
 
 
 def test_delivery_attempt_records_never_appear_as_events(api: ApiClient, gateway: Any) -> None:
-    from tests.integration.delivery_harness import Pipeline, Receiver, running_receiver
+    from local.pollers import DeliveryPipeline
+    from tests.integration.delivery_harness import Receiver, running_receiver
 
     with running_receiver(Receiver()) as receiver:
         api.post("/v1/subscriptions", {"target_url": receiver.url, "event_types": ["*"]})
         ids = ingest(api, 5)
-        Pipeline(gateway._functions).run_until(lambda: len(receiver.deliveries) >= 5, timeout=30)
+        DeliveryPipeline.in_process(gateway._functions).run_until(lambda: len(receiver.deliveries) >= 5)
     listed = all_pages(api, "limit=2")
     assert sorted(event["event_id"] for event in listed) == sorted(ids)
     assert all(event["status"] in {"pending", "delivered"} for event in listed)

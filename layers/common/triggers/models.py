@@ -108,15 +108,7 @@ Payload = Annotated[
         f"deep; numbers finite and at most {MAX_NUMBER_CHARS} characters long"
     ),
 ]
-Metadata = Annotated[
-    dict[str, Any],
-    _bounded_object(MAX_METADATA_BYTES),
-    Field(
-        default_factory=dict,
-        validate_default=True,
-        description=f"A JSON object of at most {MAX_METADATA_BYTES} bytes serialized and {MAX_FIELD_DEPTH} levels deep",
-    ),
-]
+Metadata = Annotated[dict[str, Any], _bounded_object(MAX_METADATA_BYTES)]
 
 
 class EventIn(BaseModel):
@@ -128,7 +120,11 @@ class EventIn(BaseModel):
     payload: Payload
     source: Source | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=20)
-    metadata: Metadata
+    metadata: Metadata = Field(
+        default_factory=dict,
+        validate_default=True,  # the default, too, gets its serialized form
+        description=f"A JSON object of at most {MAX_METADATA_BYTES} bytes serialized and {MAX_FIELD_DEPTH} levels deep",
+    )
 
     @property
     def payload_json(self) -> str:

@@ -14,13 +14,11 @@ duplicated SQS message can never settle a delivery twice or move the status twic
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
-
-from botocore.exceptions import ClientError
+from typing import TYPE_CHECKING, Any
 
 from triggers.ids import new_id
 from triggers.models import DeliveryAttempt, EventStatus
-from triggers.storage.dynamo import is_conditional_failure, storage_errors
+from triggers.storage.dynamo import ConditionFailed, storage_errors
 from triggers.storage.events import ATTEMPT_SEPARATOR, event_key, inbox_partition
 
 if TYPE_CHECKING:
@@ -61,11 +59,8 @@ class DeliveryLedger:
                     },
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
-        except ClientError as exc:
-            if not is_conditional_failure(exc):
-                raise
-            current = cast(Item, exc.response.get("Item", {}))
-            return int(current.get("generation", {}).get("N", -1)) == generation
+        except ConditionFailed as failed:
+            return int(failed.item.get("generation", {}).get("N", -1)) == generation
         return True
 
     def record_attempt(self, tenant_id: str, event_id: str, attempt: DeliveryAttempt) -> None:
@@ -118,12 +113,10 @@ class DeliveryLedger:
                     ReturnValues="ALL_NEW",
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )["Attributes"]
-        except ClientError as exc:
-            if not is_conditional_failure(exc):
-                raise
+        except ConditionFailed as failed:
             # Already settled (a duplicate or a retry). If the run that settled it died before the
             # roll-up, this one finishes it; the roll-up is conditional, so it never happens twice.
-            item = cast(Item, exc.response.get("Item", {}))
+            item = failed.item
             if not item or int(item.get("generation", {}).get("N", -1)) != generation:
                 return None
         if "pending_subscriptions" in item:
@@ -151,8 +144,6 @@ class DeliveryLedger:
                         ":acknowledged": {"S": EventStatus.ACKNOWLEDGED.value},
                     },
                 )
-        except ClientError as exc:
-            if is_conditional_failure(exc):
-                return None
-            raise
+        except ConditionFailed:
+            return None
         return status
