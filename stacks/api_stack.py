@@ -12,6 +12,7 @@ from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from triggers.routes import GATEWAY_AUTHORIZER, ROUTES, FunctionName
 from triggers.settings import (
@@ -23,7 +24,7 @@ from triggers.settings import (
     KeysSettings,
     SubscriptionsSettings,
 )
-from triggers.tables import INBOX_INDEX, KEYS_BY_TENANT_INDEX, TableName, physical_name
+from triggers.tables import ATTEMPTS_INDEX, INBOX_INDEX, KEYS_BY_TENANT_INDEX, TableName, physical_name
 
 from stacks.config import EnvironmentConfig
 from stacks.constructs.micro_function import MicroFunction, TableAccess, common_layer
@@ -59,17 +60,18 @@ class ApiStack(Stack):
         *,
         config: EnvironmentConfig,
         data: DataStack,
+        delivery_queue: sqs.IQueue,
         layer_bundle: LayerBundle,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         layer = common_layer(self, config, layer_bundle)
-        self.functions = self._functions(config, data, layer)
+        self.functions = self._functions(config, data, delivery_queue, layer)
         self.http_api, self.stage = self._http_api(config)
         CfnOutput(self, "ApiUrl", value=self.stage.url, description="Base URL of the Triggers API")
 
     def _functions(
-        self, config: EnvironmentConfig, data: DataStack, layer: lambda_.ILayerVersion
+        self, config: EnvironmentConfig, data: DataStack, delivery_queue: sqs.IQueue, layer: lambda_.ILayerVersion
     ) -> dict[FunctionName, MicroFunction]:
         """Which functions exist, their settings, and the only grants each one's routes need."""
         name = partial(physical_name, config.prefix)
@@ -163,12 +165,26 @@ class ApiStack(Stack):
             micro_function(
                 FunctionName.SUBSCRIPTIONS,
                 settings=SubscriptionsSettings(
-                    subscriptions_table=name(TableName.SUBSCRIPTIONS), audit_table=name(TableName.AUDIT)
+                    subscriptions_table=name(TableName.SUBSCRIPTIONS),
+                    audit_table=name(TableName.AUDIT),
+                    events_table=name(TableName.EVENTS),
+                    shard_count=config.shard_count,
+                    cursor_secret_name=data.cursor_secret_name,
+                    delivery_queue_url=delivery_queue.queue_url,
                 ),
                 tables=[
-                    TableAccess(table[TableName.SUBSCRIPTIONS], ("PutItem", "GetItem", "Query", "DeleteItem")),
+                    TableAccess(
+                        table[TableName.SUBSCRIPTIONS], ("PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem")
+                    ),
                     TableAccess(table[TableName.AUDIT], ("PutItem",)),
+                    # Attempts per subscription (their index); a recovery re-expects an event (UpdateItem)
+                    # and counts its earlier attempts (Query).
+                    TableAccess(table[TableName.EVENTS], ("UpdateItem", "Query"), query_indexes=(ATTEMPTS_INDEX.name,)),
                 ],
+                secrets=[data.cursor_secret],  # signs the attempts listing's page cursors
+                sends_to=[delivery_queue],  # a recovery queues its deliveries
+                # A test delivery waits for the subscriber up to the delivery deadline.
+                timeout=Duration.seconds(20),
             ),
         )
         return {function.logical_name: function for function in functions}

@@ -33,15 +33,6 @@ def add_environment(app: cdk.App, config: EnvironmentConfig, layer_bundle: Layer
         description="Triggers API: KMS key, tables, secret",
         **stack_options,
     )
-    api = ApiStack(
-        app,
-        f"{config.prefix}-api",
-        config=config,
-        data=data,
-        layer_bundle=layer_bundle,
-        description="Triggers API: HTTP API, authorizer and route functions",
-        **stack_options,
-    )
     delivery = DeliveryStack(
         app,
         f"{config.prefix}-delivery",
@@ -49,6 +40,16 @@ def add_environment(app: cdk.App, config: EnvironmentConfig, layer_bundle: Layer
         data=data,
         layer_bundle=layer_bundle,
         description="Triggers API: dispatcher, delivery queue, worker and dead letters",
+        **stack_options,
+    )
+    api = ApiStack(
+        app,
+        f"{config.prefix}-api",
+        config=config,
+        data=data,
+        delivery_queue=delivery.delivery_queue,  # a subscription recovery queues deliveries
+        layer_bundle=layer_bundle,
+        description="Triggers API: HTTP API, authorizer and route functions",
         **stack_options,
     )
     monitoring = MonitoringStack(

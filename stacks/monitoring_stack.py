@@ -54,6 +54,7 @@ COUNTER_PANELS: Mapping[str, tuple[MetricName, ...]] = {
         MetricName.DELIVERY_ATTEMPTS,
         MetricName.DELIVERY_SUCCESSES,
         MetricName.DELIVERY_FAILURES,
+        MetricName.DELIVERIES_ABANDONED,
         MetricName.DEAD_LETTERED,
     ),
 }

@@ -1,23 +1,44 @@
-"""POST/GET /v1/subscriptions and GET/DELETE /v1/subscriptions/{subscription_id}."""
+"""The webhook subscriptions of a tenant: create, list, read, edit (PATCH), delete, rotate the secret,
+send a test, list the attempts and recover what failed or was skipped."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Annotated
 
+import boto3
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from triggers.cursor import CursorCodec
+from triggers.delivery.jobs import JobQueue
+from triggers.delivery.sender import WebhookSender
 from triggers.delivery.targets import TargetPolicy
 from triggers.http import api_handler, caller, create_app, json_response, no_content, route
-from triggers.models import Subscription, SubscriptionCreated, SubscriptionIn, SubscriptionList
+from triggers.models import (
+    AttemptPage,
+    AttemptsQuery,
+    RecoverIn,
+    Recovery,
+    SecretRotated,
+    SendTestResult,
+    Subscription,
+    SubscriptionCreated,
+    SubscriptionIn,
+    SubscriptionList,
+    SubscriptionPatch,
+)
 from triggers.settings import SubscriptionsSettings, load_settings
+from triggers.storage.attempt_pages import AttemptPages
 from triggers.storage.audit import AuditLog
-from triggers.storage.dynamo import dynamodb_client
+from triggers.storage.deliveries import DeliveryLedger
+from triggers.storage.dynamo import CLIENT_CONFIG, dynamodb_client
+from triggers.storage.events import EventStore
 from triggers.storage.subscriptions import SubscriptionStore
 from triggers.subscription_management import SubscriptionManagement
 
 settings = load_settings(SubscriptionsSettings)
 app = create_app()
+ONE = "/v1/subscriptions/{subscription_id}"
 
 
 @cache
@@ -26,7 +47,13 @@ def subscriptions() -> SubscriptionManagement:
     return SubscriptionManagement(
         SubscriptionStore(client, settings.subscriptions_table),
         AuditLog(client, settings.audit_table),
-        TargetPolicy(allow_http=settings.allow_http_targets, allow_loopback=settings.allow_loopback_targets),
+        TargetPolicy.from_settings(settings),
+        attempts=AttemptPages(client, settings.events_table, settings.shard_count),
+        events=EventStore(client, settings.events_table, settings.shard_count),
+        ledger=DeliveryLedger(client, settings.events_table, settings.shard_count),
+        queue=JobQueue(boto3.client("sqs", config=CLIENT_CONFIG), settings.delivery_queue_url),
+        sender=WebhookSender.from_settings(settings, max_connections=2),
+        cursors=CursorCodec.from_secret(settings.cursor_secret_name),
     )
 
 
@@ -40,15 +67,40 @@ def list_subscriptions() -> Response[str]:
     return json_response(200, SubscriptionList(subscriptions=subscriptions().list(caller(app))))
 
 
-@route(app, "GET /v1/subscriptions/{subscription_id}", 200, Subscription, "One subscription")
+@route(app, f"GET {ONE}", 200, Subscription, "One subscription")
 def get_subscription(subscription_id: str) -> Response[str]:
     return json_response(200, subscriptions().get(caller(app), subscription_id))
 
 
-@route(app, "DELETE /v1/subscriptions/{subscription_id}", 204, None, "Deleted")
+@route(app, f"PATCH {ONE}", 200, Subscription, "Updated; re-enabling one disabled by a 410 is allowed")
+def update_subscription(subscription_id: str, patch: Annotated[SubscriptionPatch, Body()]) -> Response[str]:
+    return json_response(200, subscriptions().update(caller(app), subscription_id, patch))
+
+
+@route(app, f"DELETE {ONE}", 204, None, "Deleted")
 def delete_subscription(subscription_id: str) -> Response[str]:
     subscriptions().delete(caller(app), subscription_id)
     return no_content()
+
+
+@route(app, f"POST {ONE}/secret/rotate", 200, SecretRotated, "A new secret; for 24 h deliveries carry both signatures")
+def rotate_secret(subscription_id: str) -> Response[str]:
+    return json_response(200, subscriptions().rotate_secret(caller(app), subscription_id))
+
+
+@route(app, f"POST {ONE}/test", 200, SendTestResult, "A signed triggers.test webhook was sent now; its result")
+def send_test(subscription_id: str) -> Response[str]:
+    return json_response(200, subscriptions().send_test(caller(app), subscription_id))
+
+
+@route(app, f"GET {ONE}/attempts", 200, AttemptPage, "The subscription's delivery attempts, newest first")
+def list_attempts(subscription_id: str, query: Annotated[AttemptsQuery, Query()]) -> Response[str]:
+    return json_response(200, subscriptions().attempts(caller(app), subscription_id, query))
+
+
+@route(app, f"POST {ONE}/recover", 202, Recovery, "Failed and skipped deliveries in the window, queued again")
+def recover(subscription_id: str, request: Annotated[RecoverIn, Body()]) -> Response[str]:
+    return json_response(202, subscriptions().recover(caller(app), subscription_id, request))
 
 
 lambda_handler = api_handler(app)

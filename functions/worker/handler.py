@@ -18,7 +18,6 @@ from triggers.delivery.batch import BatchLimits, DeliveryBatch
 from triggers.delivery.jobs import JobQueue, QueueLimits
 from triggers.delivery.schedule import RetrySchedule
 from triggers.delivery.sender import WebhookSender
-from triggers.delivery.targets import TargetPolicy
 from triggers.delivery.worker import DeliveryWorker
 from triggers.observability import logger, metrics, tracer
 from triggers.settings import WorkerSettings, load_settings
@@ -51,12 +50,7 @@ def worker() -> DeliveryWorker:
         ledger=DeliveryLedger(client, settings.events_table, settings.shard_count, settings.event_ttl_days),
         dead_letters=JobQueue(boto3.client("sqs", config=CLIENT_CONFIG), settings.dead_letter_queue_url),
         # One sender per container: its connections are reused across deliveries.
-        sender=WebhookSender(
-            TargetPolicy(allow_http=settings.allow_http_targets, allow_loopback=settings.allow_loopback_targets),
-            deadline_seconds=settings.delivery_deadline_seconds,
-            max_response_bytes=settings.response_body_limit_bytes,
-            max_connections=settings.delivery_concurrency,
-        ),
+        sender=WebhookSender.from_settings(settings, max_connections=settings.delivery_concurrency),
         schedule=schedule,
     )
 

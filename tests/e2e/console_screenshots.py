@@ -133,6 +133,10 @@ def test_screenshots(
         expect(tab.page.get_by_role("list", name="API keys")).to_be_visible()
         shoot(tab.page, "console-keys")
 
+        tab.page.goto("/audit")
+        expect(tab.page.get_by_role("table")).to_be_visible()
+        shoot(tab.page, "console-audit")
+
     with console_tab(browser, local_stack.base_url, PHONE) as phone:
         phone.sign_in_quietly(key, "/events")
         expect(phone.page.get_by_role("table")).to_be_visible()
@@ -147,6 +151,7 @@ def test_screenshots(
             "console-webhooks",
             "console-webhook-secret",
             "console-keys",
+            "console-audit",
             "console-events-phone",
         )
     )

@@ -28,6 +28,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 # The console's promise: a new event is on screen within 3 s, without a reload.
 LIVE_WITHIN_MS = 3_000
+AUDIT_PAGE_SIZE = 50  # the console's page of audit entries
 Tab = Callable[..., ConsoleTab]
 
 
@@ -88,33 +89,38 @@ def test_sign_in_refuses_a_wrong_key_and_accepts_a_good_one(tab: Tab, local_stac
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Events")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/events$"))  # back where it was headed
+    expect(page.get_by_role("banner")).to_contain_text("local demo key")  # who is signed in (GET /v1/keys/current)
+    expect(page.get_by_role("banner")).to_contain_text("tenant demo")
     assert console.session_key() == local_stack.demo_key
     assert page.evaluate("() => localStorage.length") == 0
 
 
-def test_a_new_event_appears_without_a_reload(tab: Tab, api: httpx.Client, local_stack: LocalStack) -> None:
+def test_a_new_event_appears_at_the_top_without_a_reload(tab: Tab, api: httpx.Client, local_stack: LocalStack) -> None:
     event_type = unique_type("console-live")
     console = tab()
     console.sign_in_quietly(local_stack.demo_key, f"/events?event_type={event_type}")
     page = console.page
-    expect(page.get_by_text("No pending events match these filters")).to_be_visible()
+    expect(page.get_by_text("No events match these filters")).to_be_visible()
     console.assert_accessible_and_fits()
     mark_document(page)
 
-    event_id = post_event(api, event_type, source="console-test")
-
-    link = page.get_by_role("link", name=event_type)
-    expect(link).to_be_visible(timeout=LIVE_WITHIN_MS)
+    rows = page.get_by_role("row").filter(has_text=event_type)
+    first_id = post_event(api, event_type, source="console-test")
+    expect(rows).to_have_count(1, timeout=LIVE_WITHIN_MS)
+    newest_id = post_event(api, event_type, source="console-test")
+    expect(rows).to_have_count(2, timeout=LIVE_WITHIN_MS)
+    expect(rows.first).to_contain_text(newest_id)  # newest first
+    expect(rows.last).to_contain_text(first_id)
+    expect(rows.first).to_contain_text("pending")
     assert_not_reloaded(page)
-    expect(page.get_by_role("row").filter(has_text=event_type)).to_contain_text("pending")
-    assert event_id in page.get_by_role("table").inner_text()
     console.assert_accessible_and_fits()
 
     # By keyboard: the detail opens from the link, holds the focus, and gives it back on Escape.
+    link = rows.first.get_by_role("link", name=event_type)
     link.focus()
     page.keyboard.press("Enter")
     panel = page.get_by_role("dialog", name="Event")
-    expect(panel).to_contain_text(event_id)
+    expect(panel).to_contain_text(newest_id)
     assert page.evaluate("() => document.activeElement.closest('dialog') !== null")
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
@@ -155,6 +161,11 @@ def test_event_detail_shows_payload_and_attempts_and_acks_and_replays(
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
     expect(page).not_to_have_url(re.compile(r"event="))
+
+    api.post(f"/v1/events/{event_id}/ack")  # the replay made it pending again
+    page.get_by_label("Status").select_option("acknowledged")
+    expect(page).to_have_url(re.compile(r"status=acknowledged"))
+    expect(page.get_by_role("row").filter(has_text=event_id)).to_contain_text("acknowledged")
 
 
 def test_deleting_an_event_asks_first(tab: Tab, api: httpx.Client, local_stack: LocalStack) -> None:
@@ -225,7 +236,8 @@ def test_a_new_key_is_shown_once_with_its_scopes_and_can_be_revoked(
     console = tab()
     console.sign_in_quietly(local_stack.demo_key, "/keys")
     page = console.page
-    expect(page.get_by_role("list", name="API keys")).to_contain_text("this session")
+    own = page.get_by_role("list", name="API keys").get_by_role("listitem").filter(has_text="this session")
+    expect(own).to_contain_text("last used")
     page.get_by_role("button", name="Create key").first.click()
     form = page.get_by_role("dialog", name="Create an API key")
     form.get_by_label("Name").fill(name)
@@ -239,33 +251,90 @@ def test_a_new_key_is_shown_once_with_its_scopes_and_can_be_revoked(
     assert KEY_PATTERN.fullmatch(key)
     expect(created).to_contain_text("events:read, subscriptions:manage")
     created.get_by_role("button", name="I have stored the key").click()
+    item = page.get_by_role("list", name="API keys").get_by_role("listitem").filter(has_text=name)
+    expect(item).to_contain_text("never used")
     new_key = client_for(key)
     assert new_key.get("/v1/subscriptions").status_code == 200
     assert new_key.post("/v1/events", json=event("e2e.scope")).status_code == 403  # a scope it was not given
 
     page.get_by_role("button", name=f"Revoke key {name}").click()
     page.get_by_role("dialog", name="Revoke this key?").get_by_role("button", name="Revoke key").click()
-    item = page.get_by_role("list", name="API keys").get_by_role("listitem").filter(has_text=name)
     expect(item).to_contain_text("revoked")
     expect(page.get_by_role("button", name=f"Revoke key {name}")).to_have_count(0)
     assert new_key.get("/v1/subscriptions").status_code == 403
 
 
-def test_a_key_without_a_scope_signs_in_and_is_told_what_it_may_not_do(
-    tab: Tab, tenant_key: Callable[..., str]
+def test_what_a_key_may_not_do_is_not_offered(
+    tab: Tab, api: httpx.Client, tenant_key: Callable[..., str], local_stack: LocalStack
 ) -> None:
     console = tab()
     page = console.page
+    nav = page.get_by_role("navigation", name="Main")
     page.goto("/sign-in")
     page.get_by_label("API key").fill(tenant_key("console-scoped", "subscriptions:manage"))
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("This key may not do that")).to_be_visible()  # the inbox needs events:read
-    expect(page.get_by_text("needs the events:read scope")).to_be_visible()
-    page.get_by_role("link", name="Webhooks").click()
+    expect(page).to_have_url(re.compile(r"/webhooks$"))  # the first page this key opens
     expect(page.get_by_text("No webhooks yet")).to_be_visible()
+    expect(nav.get_by_role("link")).to_have_text(["Webhooks", re.compile("API docs")])
+    page.goto("/events")  # typed by hand: refused by the console, never asked of the API
+    expect(page.get_by_text("This key may not open this page")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("events:read")
     console.assert_accessible_and_fits()
-    # Until the console can read a key's scopes (GET /v1/keys/current), it asks and the API refuses.
-    console.forgive_errors(r"status of 403")
+
+    created = api.post("/v1/keys", json={"name": "console auditor", "scopes": ["events:read", "keys:manage"]})
+    assert created.status_code == 201, created.text
+    event_id = post_event(api, unique_type("console-scoped"))
+    console.sign_in_quietly(created.json()["key"], f"/events?event={event_id}")
+    expect(nav.get_by_role("link")).to_have_text(["Events", "API keys", "Audit log", re.compile("API docs")])
+    panel = page.get_by_role("dialog", name="Event")
+    expect(panel.get_by_role("button", name="Acknowledge")).to_be_enabled()
+    expect(panel.get_by_role("button", name="Replay")).to_have_count(0)
+    expect(panel.get_by_role("button", name="Delete")).to_have_count(0)
+    expect(panel).to_contain_text("need the events:write scope")
+    page.keyboard.press("Escape")
+    nav.get_by_role("link", name="API keys").click()
+    page.get_by_role("button", name="Create key").first.click()
+    form = page.get_by_role("dialog", name="Create an API key")
+    expect(form.get_by_role("checkbox", name=re.compile("events:read"))).to_be_enabled()
+    expect(form.get_by_role("checkbox", name=re.compile("events:write"))).to_be_disabled()
+    expect(form.get_by_role("checkbox", name=re.compile("subscriptions:manage"))).to_be_disabled()
+    console.assert_accessible_and_fits()
+    # No 403 anywhere: the tab's console errors are checked when it closes.
+
+
+def test_the_audit_log_pages_and_filters_by_action_and_time(
+    tab: Tab, tenant_key: Callable[..., str], client_for: Callable[..., httpx.Client]
+) -> None:
+    key = tenant_key("console-audit")
+    api = client_for(key)
+    event_id = post_event(api, unique_type("console-audit"))
+    for _ in range(AUDIT_PAGE_SIZE):
+        assert api.post(f"/v1/events/{event_id}/replay").status_code == 202
+    assert api.delete(f"/v1/events/{event_id}").status_code == 204
+
+    console = tab()
+    console.sign_in_quietly(key, "/audit")
+    page = console.page
+    rows = page.get_by_role("table").get_by_role("row").filter(has_text=event_id)
+    expect(rows).to_have_count(AUDIT_PAGE_SIZE)
+    expect(rows.first).to_contain_text("Event deleted")  # newest first
+    console.assert_accessible_and_fits()
+    page.get_by_role("button", name="Load more").click()
+    expect(rows).to_have_count(AUDIT_PAGE_SIZE + 1)
+    expect(page.get_by_role("button", name="Load more")).to_have_count(0)
+
+    page.get_by_label("Action").select_option("event.deleted")
+    expect(rows).to_have_count(1)
+    (entry,) = api.get("/v1/audit", params={"action": "event.deleted"}).json()["entries"]
+    expect(rows).to_contain_text(entry["request_id"])
+    expect(rows).to_contain_text(f"{entry['actor_key_id']} (this session)")
+
+    page.get_by_label("After").fill("2099-06-01T00:00")
+    page.get_by_role("button", name="Apply").click()
+    expect(page).to_have_url(re.compile(r"action=event.deleted&since=2099"))
+    expect(page.get_by_text("No entries match these filters")).to_be_visible()
+    page.get_by_role("button", name="Clear").click()
+    expect(rows).to_have_count(AUDIT_PAGE_SIZE + 1)  # both pages, as loaded before
 
 
 def test_sign_out_forgets_the_key(tab: Tab, local_stack: LocalStack) -> None:
@@ -282,7 +351,7 @@ def test_sign_out_forgets_the_key(tab: Tab, local_stack: LocalStack) -> None:
     expect(page).to_have_url(re.compile(r"/sign-in$"))
 
 
-@pytest.mark.parametrize("path", ["/events", "/webhooks", "/keys", "/no-such-page"])
+@pytest.mark.parametrize("path", ["/events", "/webhooks", "/keys", "/audit", "/no-such-page"])
 def test_every_page_works_on_a_phone(tab: Tab, local_stack: LocalStack, path: str) -> None:
     console = tab(PHONE)
     console.sign_in_quietly(local_stack.demo_key, path)

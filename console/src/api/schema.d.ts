@@ -298,6 +298,90 @@ export interface paths {
         delete: operations["delete_subscription_v1_subscriptions__subscription_id__delete"];
         options?: never;
         head?: never;
+        /**
+         * PATCH /v1/subscriptions/{subscription_id}
+         * @description Needs an API key with the `subscriptions:manage` scope.
+         */
+        patch: operations["update_subscription_v1_subscriptions__subscription_id__patch"];
+        trace?: never;
+    };
+    "/v1/subscriptions/{subscription_id}/secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * POST /v1/subscriptions/{subscription_id}/secret/rotate
+         * @description Needs an API key with the `subscriptions:manage` scope.
+         */
+        post: operations["rotate_secret_v1_subscriptions__subscription_id__secret_rotate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{subscription_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * POST /v1/subscriptions/{subscription_id}/test
+         * @description Needs an API key with the `subscriptions:manage` scope.
+         */
+        post: operations["send_test_v1_subscriptions__subscription_id__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{subscription_id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GET /v1/subscriptions/{subscription_id}/attempts
+         * @description Needs an API key with the `subscriptions:manage` scope.
+         */
+        get: operations["list_attempts_v1_subscriptions__subscription_id__attempts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/subscriptions/{subscription_id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * POST /v1/subscriptions/{subscription_id}/recover
+         * @description Needs an API key with the `subscriptions:manage` scope.
+         */
+        post: operations["recover_v1_subscriptions__subscription_id__recover_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -377,6 +461,33 @@ export interface components {
         ApiKeyList: {
             /** Keys */
             keys: components["schemas"]["ApiKey"][];
+        };
+        /**
+         * AttemptOutcome
+         * @description How a subscription's attempts are filtered: did the subscriber get it, not, or was it held back.
+         * @enum {string}
+         */
+        AttemptOutcome: "succeeded" | "failed" | "skipped";
+        /** AttemptPage */
+        AttemptPage: {
+            /** Attempts */
+            attempts: components["schemas"]["SubscriptionAttempt"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** AttemptsQuery */
+        AttemptsQuery: {
+            outcome?: components["schemas"]["AttemptOutcome"] | null;
+            /** Since */
+            since?: string | null;
+            /** Until */
+            until?: string | null;
+            /**
+             * Limit
+             * @default 50
+             */
+            limit: number;
+            /** Cursor */
+            cursor?: string | null;
         };
         /**
          * AuditAction
@@ -531,7 +642,7 @@ export interface components {
          * DeliveryOutcome
          * @enum {string}
          */
-        DeliveryOutcome: "delivered" | "retrying" | "failed";
+        DeliveryOutcome: "delivered" | "retrying" | "failed" | "skipped";
         /** DeliverySummary */
         DeliverySummary: {
             /**
@@ -742,11 +853,67 @@ export interface components {
             /** Has More */
             has_more: boolean;
         };
+        /** RecoverIn */
+        RecoverIn: {
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /** Until */
+            until?: string | null;
+        };
+        /** Recovery */
+        Recovery: {
+            /**
+             * Queued
+             * @description Events queued for delivery again
+             */
+            queued: number;
+            /**
+             * Resume Since
+             * @description Set when the window held more than one call recovers: call again with it as `since`
+             */
+            resume_since: string | null;
+        };
         /**
          * Scope
          * @enum {string}
          */
         Scope: "events:write" | "events:read" | "subscriptions:manage" | "keys:manage";
+        /** SecretRotated */
+        SecretRotated: {
+            /**
+             * Secret
+             * @description The new whsec_ signing secret. Shown once; store it now.
+             */
+            secret: string;
+            /**
+             * Previous Secret Expires At
+             * @description Until then every delivery carries both signatures (`v1,<new> v1,<old>`)
+             */
+            previous_secret_expires_at: string;
+        };
+        /**
+         * SendTestOutcome
+         * @enum {string}
+         */
+        SendTestOutcome: "succeeded" | "failed";
+        /** SendTestResult */
+        SendTestResult: {
+            outcome: components["schemas"]["SendTestOutcome"];
+            /** Status Code */
+            status_code: number | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /**
+             * Response Excerpt
+             * @description The start of the subscriber's answer (at most 1 KiB)
+             */
+            response_excerpt: string;
+            /** Error */
+            error?: string | null;
+        };
         /**
          * Subscription
          * @description A subscription as the API shows it: never with its signing secret.
@@ -765,8 +932,44 @@ export interface components {
             status: components["schemas"]["SubscriptionStatus"];
             /** Created At */
             created_at: string;
+            /** Updated At */
+            updated_at?: string | null;
             /** Disabled At */
             disabled_at?: string | null;
+            /** Disabled Reason */
+            disabled_reason?: string | null;
+            /**
+             * Previous Secret Expires At
+             * @description While set, deliveries are signed with the new and the previous secret
+             */
+            previous_secret_expires_at?: string | null;
+        };
+        /** SubscriptionAttempt */
+        SubscriptionAttempt: {
+            /** Attempt Id */
+            attempt_id: string;
+            /** Event Id */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Webhook Id */
+            webhook_id: string;
+            /** Attempt */
+            attempt: number;
+            /** At */
+            at: string;
+            outcome: components["schemas"]["AttemptOutcome"];
+            /**
+             * Will Retry
+             * @description A failed attempt with another one scheduled
+             */
+            will_retry: boolean;
+            /** Status Code */
+            status_code?: number | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /** Error */
+            error?: string | null;
         };
         /** SubscriptionCreated */
         SubscriptionCreated: {
@@ -783,8 +986,17 @@ export interface components {
             status: components["schemas"]["SubscriptionStatus"];
             /** Created At */
             created_at: string;
+            /** Updated At */
+            updated_at?: string | null;
             /** Disabled At */
             disabled_at?: string | null;
+            /** Disabled Reason */
+            disabled_reason?: string | null;
+            /**
+             * Previous Secret Expires At
+             * @description While set, deliveries are signed with the new and the previous secret
+             */
+            previous_secret_expires_at?: string | null;
             /**
              * Secret
              * @description The whsec_ signing secret. Shown once; store it now.
@@ -807,6 +1019,19 @@ export interface components {
         SubscriptionList: {
             /** Subscriptions */
             subscriptions: components["schemas"]["Subscription"][];
+        };
+        /**
+         * SubscriptionPatch
+         * @description Only the fields sent change; `description: null` clears it. Re-enabling after a 410 is allowed.
+         */
+        SubscriptionPatch: {
+            /** Target Url */
+            target_url?: string | null;
+            /** Event Types */
+            event_types?: string[] | null;
+            /** Description */
+            description?: string | null;
+            status?: components["schemas"]["SubscriptionStatus"] | null;
         };
         /**
          * SubscriptionStatus
@@ -2122,6 +2347,391 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_subscription_v1_subscriptions__subscription_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionPatch"];
+            };
+        };
+        responses: {
+            /** @description Updated; re-enabling one disabled by a 410 is allowed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    rotate_secret_v1_subscriptions__subscription_id__secret_rotate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new secret; for 24 h deliveries carry both signatures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretRotated"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    send_test_v1_subscriptions__subscription_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A signed triggers.test webhook was sent now; its result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendTestResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_attempts_v1_subscriptions__subscription_id__attempts_get: {
+        parameters: {
+            query?: {
+                outcome?: components["schemas"]["AttemptOutcome"];
+                since?: string;
+                until?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription's delivery attempts, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    recover_v1_subscriptions__subscription_id__recover_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoverIn"];
+            };
+        };
+        responses: {
+            /** @description Failed and skipped deliveries in the window, queued again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recovery"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Internal Server Error */

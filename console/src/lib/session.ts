@@ -36,7 +36,7 @@ export function useApiKey(): string | null {
 
 const KEY_ID = /^trg_([0-9a-z]{12})_/;
 
-/** The key id a key carries (`trg_<key id>_…`), so the console can tell which listed key is the caller's own. */
+/** The key id a key carries (`trg_<key id>_…`): what is cached about a key is filed under it, never under the key. */
 export function keyIdOf(key: string): string | null {
   return KEY_ID.exec(key)?.[1] ?? null;
 }

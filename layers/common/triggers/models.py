@@ -196,6 +196,25 @@ class DeliveryOutcome(StrEnum):
     DELIVERED = "delivered"
     RETRYING = "retrying"  # failed; another attempt is scheduled
     FAILED = "failed"  # failed for good: the last attempt, or the subscriber answered 410 Gone
+    SKIPPED = "skipped"  # not sent: the subscription was disabled (`recover` sends it later)
+
+
+class AttemptOutcome(StrEnum):
+    """How a subscription's attempts are filtered: did the subscriber get it, not, or was it held back."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+    @classmethod
+    def of(cls, outcome: DeliveryOutcome) -> AttemptOutcome:
+        if outcome is DeliveryOutcome.DELIVERED:
+            return cls.SUCCEEDED
+        return cls.SKIPPED if outcome is DeliveryOutcome.SKIPPED else cls.FAILED
+
+    def stored(self) -> list[DeliveryOutcome]:
+        """The stored outcomes this one stands for."""
+        return [outcome for outcome in DeliveryOutcome if AttemptOutcome.of(outcome) is self]
 
 
 class DeliveryAttempt(BaseModel):
@@ -402,17 +421,95 @@ TargetUrl = Annotated[
 ]
 
 
+EventTypePatterns = Annotated[list[EventTypePattern], Field(min_length=1, max_length=20)]
+Description = Annotated[str, StringConstraints(max_length=256)]
+
+
 class SubscriptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     target_url: TargetUrl
-    event_types: list[EventTypePattern] = Field(min_length=1, max_length=20)
-    description: Annotated[str, StringConstraints(max_length=256)] | None = None
+    event_types: EventTypePatterns
+    description: Description | None = None
 
 
 class SubscriptionStatus(StrEnum):
     ACTIVE = "active"
-    DISABLED = "disabled"  # the subscriber answered 410 Gone
+    DISABLED = "disabled"  # by PATCH, or because the subscriber answered 410 Gone: events are held back
+
+
+class SubscriptionPatch(BaseModel):
+    """Only the fields sent change; `description: null` clears it. Re-enabling after a 410 is allowed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target_url: TargetUrl | None = None
+    event_types: EventTypePatterns | None = None
+    description: Description | None = None
+    status: SubscriptionStatus | None = None
+
+
+class SecretRotated(BaseModel):
+    secret: str = Field(description="The new whsec_ signing secret. Shown once; store it now.")
+    previous_secret_expires_at: str = Field(
+        description="Until then every delivery carries both signatures (`v1,<new> v1,<old>`)"
+    )
+
+
+class SendTestOutcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class SendTestResult(BaseModel):
+    outcome: SendTestOutcome
+    status_code: int | None
+    latency_ms: int
+    response_excerpt: str = Field(description="The start of the subscriber's answer (at most 1 KiB)")
+    error: str | None = None
+
+
+class SubscriptionAttempt(BaseModel):
+    attempt_id: str
+    event_id: str
+    event_type: str
+    webhook_id: str
+    attempt: int
+    at: str
+    outcome: AttemptOutcome
+    will_retry: bool = Field(description="A failed attempt with another one scheduled")
+    status_code: int | None = None
+    latency_ms: int
+    error: str | None = None
+
+
+class AttemptPage(BaseModel):
+    attempts: list[SubscriptionAttempt]
+    pagination: Pagination
+
+
+class AttemptsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: AttemptOutcome | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, min_length=1, max_length=1024)
+
+
+class RecoverIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    since: Timestamp
+    until: Timestamp | None = None
+
+
+class Recovery(BaseModel):
+    queued: int = Field(description="Events queued for delivery again")
+    resume_since: str | None = Field(
+        description="Set when the window held more than one call recovers: call again with it as `since`"
+    )
 
 
 class Subscription(BaseModel):
@@ -425,12 +522,16 @@ class Subscription(BaseModel):
     description: str | None = None
     status: SubscriptionStatus
     created_at: str
+    updated_at: str | None = None
     disabled_at: str | None = None
+    disabled_reason: str | None = None
+    previous_secret_expires_at: str | None = Field(
+        default=None, description="While set, deliveries are signed with the new and the previous secret"
+    )
 
-    def wants(self, event_type: str) -> bool:
-        return self.status is SubscriptionStatus.ACTIVE and any(
-            pattern_matches(pattern, event_type) for pattern in self.event_types
-        )
+    def matches(self, event_type: str) -> bool:
+        """Whether the subscription asks for this event type (whatever its status)."""
+        return any(pattern_matches(pattern, event_type) for pattern in self.event_types)
 
 
 class SubscriptionCreated(Subscription):

@@ -84,8 +84,24 @@ ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec("GET", "/v1/audit", FunctionName.KEYS, Scope.KEYS_MANAGE),
     RouteSpec("POST", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE, 8 * KIB),
     RouteSpec("GET", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),
-    RouteSpec("GET", "/v1/subscriptions/{subscription_id}", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),
-    RouteSpec("DELETE", "/v1/subscriptions/{subscription_id}", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),
+    *(
+        RouteSpec(
+            method,
+            f"/v1/subscriptions/{{subscription_id}}{tail}",
+            FunctionName.SUBSCRIPTIONS,
+            Scope.SUBSCRIPTIONS_MANAGE,
+            body,
+        )
+        for method, tail, body in (
+            ("GET", "", 0),
+            ("DELETE", "", 0),
+            ("PATCH", "", 8 * KIB),
+            ("POST", "/secret/rotate", 0),
+            ("POST", "/test", 0),
+            ("GET", "/attempts", 0),
+            ("POST", "/recover", KIB),
+        )
+    ),
 )
 
 

@@ -62,12 +62,23 @@ class KeysSettings(FunctionSettings):
     max_keys_per_tenant: int = Field(default=DEFAULT_MAX_KEYS_PER_TENANT, ge=1, le=10_000)
 
 
-class SubscriptionsSettings(FunctionSettings):
-    subscriptions_table: str
-    audit_table: str
+class OutboundWebhookSettings(FunctionSettings):
+    """How a function calls subscribers: the worker delivering, the subscriptions function testing."""
+
+    # One deadline per attempt: DNS, connect, TLS, sending and the answer together.
+    delivery_deadline_seconds: float = Field(default=10.0, gt=0, le=60)
+    # The most of a response body read (the rest is never fetched).
+    response_body_limit_bytes: int = Field(default=64 * 1024, ge=0, le=1024 * 1024)
     # Only the local stack sets these: deployed targets must be public https endpoints.
     allow_http_targets: bool = False
     allow_loopback_targets: bool = False
+
+
+class SubscriptionsSettings(ShardedEventsSettings, OutboundWebhookSettings):
+    subscriptions_table: str
+    audit_table: str
+    cursor_secret_name: str  # signs the attempts listing's page cursors
+    delivery_queue_url: str  # a recovery queues its deliveries there
 
 
 class DispatcherSettings(ShardedEventsSettings):
@@ -75,25 +86,19 @@ class DispatcherSettings(ShardedEventsSettings):
     delivery_queue_url: str
 
 
-class WorkerSettings(ShardedEventsSettings):
+class WorkerSettings(ShardedEventsSettings, OutboundWebhookSettings):
     subscriptions_table: str
     delivery_queue_url: str
     dead_letter_queue_url: str
     event_ttl_days: int = Field(default=30, ge=1, le=365)
     # Seconds to wait after each failed attempt, comma-separated; one more attempt than entries.
     retry_delays_seconds: str = ",".join(str(delay) for delay in DEFAULT_RETRY_DELAYS_SECONDS)
-    # One deadline per attempt: DNS, connect, TLS, sending and the answer together.
-    delivery_deadline_seconds: float = Field(default=10.0, gt=0, le=60)
-    # The most of a response body read (the rest is never fetched).
-    response_body_limit_bytes: int = Field(default=64 * 1024, ge=0, le=1024 * 1024)
     # Jobs of one batch delivered at once, so a slow subscriber does not hold up the others.
     delivery_concurrency: int = Field(default=10, ge=1, le=100)
     # What a job needs besides its POST (DynamoDB and SQS calls): it starts only with deadline + this left.
     job_reserve_seconds: float = Field(default=5.0, ge=0, le=60)
     # The delivery queue's message retention: a job waiting longer is sent anew before SQS would drop it.
     delivery_queue_retention_seconds: int = Field(default=4 * 24 * 3600, ge=3600, le=14 * 24 * 3600)
-    allow_http_targets: bool = False
-    allow_loopback_targets: bool = False
 
     @field_validator("retry_delays_seconds")
     @classmethod

@@ -46,13 +46,16 @@ class TableSpec:
 
 
 INBOX_INDEX = Index(name="inbox", partition_key="inbox_pk", sort_key="inbox_sk")
+# Each subscription's delivery attempts, newest first: "<tenant>#<subscription>#<shard>" and the attempt id.
+ATTEMPTS_INDEX = Index(name="attempts-by-subscription", partition_key="sub_pk", sort_key="sub_sk")
 KEYS_BY_TENANT_INDEX = Index(name="by-tenant", partition_key="tenant_id", sort_key="key_id")
 
 EVENTS = TableSpec(
     name=TableName.EVENTS,
     partition_key="pk",  # "<tenant>#<shard>": spreads one tenant over N write shards
     sort_key="sk",  # the UUIDv7 event id, so time ranges are key ranges
-    indexes=(INBOX_INDEX,),  # sparse: only items whose status is listable carry inbox_pk
+    # Sparse both: only listable events carry inbox_pk; only delivery-attempt items carry sub_pk.
+    indexes=(INBOX_INDEX, ATTEMPTS_INDEX),
     ttl_attribute="expires_at",
     stream=True,
     purpose="Every accepted event, its status and delivery summary",

@@ -11,8 +11,8 @@ export function NotFoundRoute() {
       <EmptyState
         title="There is no page here"
         action={
-          <Link to={paths.events} className="font-medium text-indigo-800 underline underline-offset-2">
-            Go to events
+          <Link to={paths.home} className="font-medium text-indigo-800 underline underline-offset-2">
+            Go to the start page
           </Link>
         }
       />

@@ -1,18 +1,21 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { Navigate, useLocation, useNavigate, type Location } from "react-router";
 
 import { paths } from "@/config/paths";
 import { SignInForm } from "@/features/auth/components/sign-in-form";
-import { signIn, useApiKey } from "@/lib/session";
+import { signInAs } from "@/lib/auth";
+import { useApiKey } from "@/lib/session";
 
 function returnPath(state: unknown): string {
   const from = (state as { from?: Location } | null)?.from;
-  return from ? `${from.pathname}${from.search}` : paths.events;
+  return from ? `${from.pathname}${from.search}` : paths.home;
 }
 
 export function SignInRoute() {
   const key = useApiKey();
   const location = useLocation();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   if (key !== null) return <Navigate to={returnPath(location.state)} replace />;
 
   return (
@@ -27,8 +30,8 @@ export function SignInRoute() {
           </p>
         </div>
         <SignInForm
-          onSignedIn={(signedIn) => {
-            signIn(signedIn);
+          onSignedIn={(signedIn, current) => {
+            signInAs(queryClient, signedIn, current);
             void navigate(returnPath(location.state), { replace: true });
           }}
         />

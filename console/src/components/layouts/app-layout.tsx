@@ -1,21 +1,17 @@
 import type { ReactNode } from "react";
 import { NavLink } from "react-router";
 
-import { paths } from "@/config/paths";
+import { pagesFor, paths } from "@/config/paths";
+import { useSignedInKey } from "@/lib/auth";
 import { cn } from "@/lib/cn";
 import { signOut } from "@/lib/session";
 
 import { Button } from "../ui/button";
 
-const NAVIGATION = [
-  { to: paths.events, label: "Events" },
-  { to: paths.webhooks, label: "Webhooks" },
-  { to: paths.keys, label: "API keys" },
-] as const;
-
 const NAV_LINK = "rounded-md px-2 py-2 text-sm font-medium sm:px-3";
 
 export function AppLayout({ children }: { children: ReactNode }) {
+  const current = useSignedInKey();
   return (
     <div className="min-h-dvh bg-slate-50">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
@@ -27,10 +23,11 @@ export function AppLayout({ children }: { children: ReactNode }) {
             <img src="/favicon.svg" alt="" className="size-6" />
             Triggers
           </span>
-          <nav aria-label="Main" className="order-last -mx-2 flex w-full flex-wrap gap-0.5 sm:order-none sm:mx-0 sm:w-auto sm:gap-1">
-            {NAVIGATION.map((item) => (
-              <NavLink key={item.to} to={item.to} className={({ isActive }) => cn(NAV_LINK, isActive ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100")}>
-                {item.label}
+          {/* Only the pages this key's scopes open. */}
+          <nav aria-label="Main" className="order-last -mx-2 flex w-full flex-wrap gap-0.5 lg:order-none lg:mx-0 lg:w-auto lg:gap-1">
+            {pagesFor(current.scopes).map((page) => (
+              <NavLink key={page.path} to={page.path} className={({ isActive }) => cn(NAV_LINK, isActive ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100")}>
+                {page.label}
               </NavLink>
             ))}
             <a href={paths.apiDocs} target="_blank" rel="noreferrer" className={cn(NAV_LINK, "text-slate-700 hover:bg-slate-100")}>
@@ -38,9 +35,18 @@ export function AppLayout({ children }: { children: ReactNode }) {
               <span aria-hidden> ↗</span>
             </a>
           </nav>
-          <Button variant="ghost" size="sm" className="ml-auto" onClick={signOut}>
-            Sign out
-          </Button>
+          <div className="ml-auto flex min-w-0 items-center gap-3">
+            <div className="min-w-0 text-right text-sm leading-tight">
+              <p className="truncate font-medium text-slate-900" title={`Key ${current.name} (${current.key_id})`}>
+                <span className="sr-only">Signed in with the key </span>
+                {current.name}
+              </p>
+              <p className="truncate text-xs text-slate-600">tenant {current.tenant_id}</p>
+            </div>
+            <Button variant="ghost" size="sm" onClick={signOut}>
+              Sign out
+            </Button>
+          </div>
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none sm:px-6">

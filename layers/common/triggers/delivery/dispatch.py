@@ -7,7 +7,7 @@ from typing import Any
 
 from triggers.delivery.jobs import DeliveryJob, JobQueue
 from triggers.metric_names import MetricName
-from triggers.models import EventStatus
+from triggers.models import EventStatus, SubscriptionStatus
 from triggers.observability import logger, metrics
 from triggers.storage.deliveries import DeliveryLedger
 from triggers.storage.events import is_event_item
@@ -56,11 +56,17 @@ class Dispatcher:
         Safe to repeat (the stream retries a failed batch): the ledger write is idempotent and a
         repeated job is a duplicate delivery with the same webhook-id, which at-least-once allows.
         """
-        subscription_ids = [
-            found.subscription.subscription_id
+        matching = [
+            found.subscription
             for found in self._subscriptions.with_secrets(event.tenant_id)
-            if found.subscription.wants(event.event_type)
+            if found.subscription.matches(event.event_type)
         ]
+        # A disabled subscription is parked, not lost: what it would have received is recorded as
+        # skipped, and `POST /v1/subscriptions/{id}/recover` sends it once the subscription is back.
+        active = [subscription for subscription in matching if subscription.status is SubscriptionStatus.ACTIVE]
+        for parked in (subscription for subscription in matching if subscription not in active):
+            self._ledger.record_skipped(event.tenant_id, event.event_id, event.event_type, event.generation, parked)
+        subscription_ids = [subscription.subscription_id for subscription in active]
         if not subscription_ids:
             return 0
         # The ledger first: a job must never settle against an event that does not expect it yet.

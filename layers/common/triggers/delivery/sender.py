@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +29,7 @@ import httpx
 from triggers import __version__
 from triggers.delivery.signing import webhook_headers
 from triggers.delivery.targets import TargetLookupFailed, TargetPolicy, TargetRefused
+from triggers.settings import OutboundWebhookSettings
 
 USER_AGENT = f"TriggersAPI-Webhooks/{__version__}"
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
@@ -163,12 +164,21 @@ class WebhookSender:
             network_backend=PinnedBackend(policy, network),
         )
 
-    def post(self, url: str, secret: str, webhook_id: str, body: bytes) -> WebhookReply:
+    @classmethod
+    def from_settings(cls, settings: OutboundWebhookSettings, max_connections: int = 10) -> WebhookSender:
+        return cls(
+            TargetPolicy.from_settings(settings),
+            deadline_seconds=settings.delivery_deadline_seconds,
+            max_response_bytes=settings.response_body_limit_bytes,
+            max_connections=max_connections,
+        )
+
+    def post(self, url: str, secrets: str | Sequence[str], webhook_id: str, body: bytes) -> WebhookReply:
         """POSTs ``body`` signed per Standard Webhooks; never raises for anything the subscriber does."""
         started = time.monotonic()
         try:
             self._policy.endpoint(url)
-            request = httpx.Request("POST", url, content=body, headers=self._headers(secret, webhook_id, body))
+            request = httpx.Request("POST", url, content=body, headers=self._headers(secrets, webhook_id, body))
         except TargetRefused as refused:
             return WebhookReply(None, 0, error=refused.message, refused=True)
         except httpx.InvalidURL:
@@ -187,8 +197,8 @@ class WebhookSender:
         finally:
             _attempt_deadline.reset(token)
 
-    def _headers(self, secret: str, webhook_id: str, body: bytes) -> dict[str, str]:
-        return webhook_headers(secret, webhook_id, int(self._clock()), body) | {"user-agent": USER_AGENT}
+    def _headers(self, secrets: str | Sequence[str], webhook_id: str, body: bytes) -> dict[str, str]:
+        return webhook_headers(secrets, webhook_id, int(self._clock()), body) | {"user-agent": USER_AGENT}
 
     def _exchange(self, request: httpx.Request, started: float) -> WebhookReply:
         url = httpcore.URL(

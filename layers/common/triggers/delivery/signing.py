@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the Standard Webhooks prefix, not a secret
 _SECRET_BYTES = 32
@@ -23,10 +24,12 @@ def signature(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
-def webhook_headers(secret: str, webhook_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+def webhook_headers(secrets: str | Sequence[str], webhook_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """The Standard Webhooks headers; several secrets (during a rotation) give space-separated signatures."""
+    keys = [secrets] if isinstance(secrets, str) else list(secrets)
     return {
         "content-type": "application/json",
         "webhook-id": webhook_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(secret, webhook_id, timestamp, body),
+        "webhook-signature": " ".join(signature(secret, webhook_id, timestamp, body) for secret in keys),
     }

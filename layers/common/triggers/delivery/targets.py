@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from triggers.errors import StorageUnavailable, ValidationFailed
+from triggers.settings import OutboundWebhookSettings
 
 Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -64,6 +65,10 @@ class TargetRefused(ValidationFailed):
     """The target may not receive webhooks, or its host does not exist: a tenant must change it."""
 
 
+class TargetUnresolvable(TargetRefused):
+    """The target's host name does not exist (DNS says so): no delivery can reach it as it stands."""
+
+
 class TargetLookupFailed(StorageUnavailable):
     """DNS did not answer in time or failed transiently: try again later."""
 
@@ -101,6 +106,10 @@ class TargetPolicy:
     allow_loopback: bool = False  # the local stack delivers to receivers on 127.0.0.1
     resolver: Resolver = resolve
 
+    @classmethod
+    def from_settings(cls, settings: OutboundWebhookSettings) -> TargetPolicy:
+        return cls(allow_http=settings.allow_http_targets, allow_loopback=settings.allow_loopback_targets)
+
     def check(self, url: str) -> None:
         """Raises TargetRefused naming why ``url`` may not receive webhooks (TargetLookupFailed: DNS failed)."""
         host, port = self.endpoint(url)
@@ -137,14 +146,14 @@ class TargetPolicy:
             raise TargetLookupFailed("target_url host lookup timed out") from exc
         except socket.gaierror as exc:
             if exc.errno in _NO_SUCH_NAME:
-                raise _refused("target_url host does not resolve") from exc
+                raise _refused("target_url host does not resolve", TargetUnresolvable) from exc
             raise TargetLookupFailed() from exc
         except (UnicodeError, ValueError) as exc:
             raise _refused("target_url host is not a valid name") from exc
         except OSError as exc:
             raise TargetLookupFailed() from exc
         if not addresses:
-            raise _refused("target_url host does not resolve")
+            raise _refused("target_url host does not resolve", TargetUnresolvable)
         for address in addresses:
             if not self.admits(ipaddress.ip_address(address.split("%")[0])):
                 raise _refused("target_url resolves to a private, loopback or link-local address")
@@ -162,5 +171,5 @@ class TargetPolicy:
         return address.is_global and not any(address in network for network in _NOT_PUBLIC)
 
 
-def _refused(message: str) -> TargetRefused:
-    return TargetRefused(message, details=[{"field": "target_url", "in": "body", "message": message}])
+def _refused(message: str, kind: type[TargetRefused] = TargetRefused) -> TargetRefused:
+    return kind(message, details=[{"field": "target_url", "in": "body", "message": message}])

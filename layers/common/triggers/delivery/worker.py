@@ -101,18 +101,23 @@ class DeliveryWorker:
             return None
         attempt = len(made) + 1
         found = self._subscriptions.find(job.tenant_id, job.subscription_id)
-        if found is None or found.subscription.status is not SubscriptionStatus.ACTIVE:
-            self._abandon(job, attempt, WebhookReply(None, 0, error="subscription deleted or disabled"))
+        if found is None:
+            self._abandon(job, event.event_type, attempt, WebhookReply(None, 0, error="subscription deleted"))
+            return None
+        if found.subscription.status is not SubscriptionStatus.ACTIVE:
+            # Parked, not lost: recorded as skipped, so recovering the subscription sends it.
+            reason = f"subscription disabled: {found.subscription.disabled_reason or 'disabled'}"
+            self._abandon(job, event.event_type, attempt, WebhookReply(None, 0, error=reason), skipped=True)
             return None
         if receive_count >= self._schedule.redrive_max_receive_count:
             # Receives keep failing before they settle; this is the last one before SQS parks the job itself.
-            self._dead_letter(job, attempt, WebhookReply(None, 0, error="processing kept failing"))
+            self._dead_letter(job, event.event_type, attempt, WebhookReply(None, 0, error="processing kept failing"))
             return None
 
-        reply = self._sender.post(found.subscription.target_url, found.secret, job.webhook_id, webhook_body(event))
+        reply = self._sender.post(found.subscription.target_url, found.secrets, job.webhook_id, webhook_body(event))
         _count(MetricName.DELIVERY_ATTEMPTS)
         if reply.delivered:
-            self._record(job, attempt, DeliveryOutcome.DELIVERED, reply)
+            self._record(job, event.event_type, attempt, DeliveryOutcome.DELIVERED, reply)
             self._ledger.settle(job.tenant_id, job.event_id, job.generation, job.subscription_id, delivered=True)
             _count(MetricName.DELIVERY_SUCCESSES)
             received = datetime.fromisoformat(event.received_at)
@@ -122,24 +127,27 @@ class DeliveryWorker:
 
         _count(MetricName.DELIVERY_FAILURES)
         if reply.refused:
-            self._abandon(job, attempt, reply)
+            self._abandon(job, event.event_type, attempt, reply)
             return None
         if reply.gone:
             # The subscriber asks us to stop: no retry, and no further jobs for it.
-            self._subscriptions.disable(job.tenant_id, job.subscription_id)
-            self._abandon(job, attempt, reply)
+            self._subscriptions.disable(job.tenant_id, job.subscription_id, "the subscriber answered 410 Gone")
+            self._abandon(job, event.event_type, attempt, reply)
             return None
         delay = self._schedule.delay_after(max(1, attempt - job.attempts_before), reply.retry_after_seconds)
         if delay is None:
-            self._dead_letter(job, attempt, reply)
+            self._dead_letter(job, event.event_type, attempt, reply)
             return None
-        self._record(job, attempt, DeliveryOutcome.RETRYING, reply)
+        self._record(job, event.event_type, attempt, DeliveryOutcome.RETRYING, reply)
         return RetryAt(self._clock() + delay)
 
-    def _record(self, job: DeliveryJob, attempt: int, outcome: DeliveryOutcome, reply: WebhookReply) -> None:
+    def _record(
+        self, job: DeliveryJob, event_type: str, attempt: int, outcome: DeliveryOutcome, reply: WebhookReply
+    ) -> None:
         self._ledger.record_attempt(
             job.tenant_id,
             job.event_id,
+            event_type,
             DeliveryAttempt(
                 subscription_id=job.subscription_id,
                 webhook_id=job.webhook_id,
@@ -152,22 +160,26 @@ class DeliveryWorker:
             ),
         )
 
-    def _settle_failed(self, job: DeliveryJob, attempt: int, reply: WebhookReply) -> None:
-        self._record(job, attempt, DeliveryOutcome.FAILED, reply)
+    def _settle_failed(
+        self, job: DeliveryJob, event_type: str, attempt: int, reply: WebhookReply, *, skipped: bool = False
+    ) -> None:
+        self._record(job, event_type, attempt, DeliveryOutcome.SKIPPED if skipped else DeliveryOutcome.FAILED, reply)
         self._ledger.settle(job.tenant_id, job.event_id, job.generation, job.subscription_id, delivered=False)
 
-    def _abandon(self, job: DeliveryJob, attempt: int, reply: WebhookReply) -> None:
-        """A tenant's doing: failed for good, and not the operator's concern (no DLQ)."""
-        self._settle_failed(job, attempt, reply)
+    def _abandon(
+        self, job: DeliveryJob, event_type: str, attempt: int, reply: WebhookReply, *, skipped: bool = False
+    ) -> None:
+        """A tenant's doing: failed (or skipped) for good, and not the operator's concern (no DLQ)."""
+        self._settle_failed(job, event_type, attempt, reply, skipped=skipped)
         _count(MetricName.DELIVERIES_ABANDONED)
         logger.info(
             "Delivery abandoned",
             extra={"event_id": job.event_id, "subscription_id": job.subscription_id, "reason": reply.error},
         )
 
-    def _dead_letter(self, job: DeliveryJob, attempt: int, reply: WebhookReply) -> None:
+    def _dead_letter(self, job: DeliveryJob, event_type: str, attempt: int, reply: WebhookReply) -> None:
         """Attempts used up: failed, and the job parked in the DLQ, where a redrive gives it a new run."""
-        self._settle_failed(job, attempt, reply)
+        self._settle_failed(job, event_type, attempt, reply)
         self._dead_letters.send([job.next_run(attempts_made=attempt)])
         _count(MetricName.DEAD_LETTERED)
         logger.warning(

@@ -5,19 +5,25 @@ Per event (generation = how many times it was replayed):
 
 * ``pending_subscriptions`` — subscriptions the current generation has not settled yet;
 * ``failed_subscriptions`` — subscriptions whose deliveries failed for good (DLQ or 410 Gone);
+* ``delivered_subscriptions`` — subscriptions that acknowledged it (so a recovery never resends);
 * when nothing is pending, the status becomes ``delivered`` (no failures) or ``failed``.
 
 Every transition is a conditional update on the subscription's membership in those sets, so a
 duplicated SQS message can never settle a delivery twice or move the status twice.
+
+Attempt items sit next to their event and are also indexed per subscription (``sub_pk`` =
+``<tenant>#<subscription>#<shard>``, ``sub_sk`` = a time-ordered id): a busy subscription's attempts
+spread over the same write shards as its events.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from triggers.ids import new_id
-from triggers.models import DeliveryAttempt, EventStatus
+from triggers.models import DeliveryAttempt, DeliveryOutcome, EventStatus, Subscription, iso_utc
 from triggers.storage.dynamo import ConditionFailed, storage_errors
 from triggers.storage.events import ATTEMPT_SEPARATOR, event_key, inbox_partition
 
@@ -63,12 +69,50 @@ class DeliveryLedger:
             return int(failed.item.get("generation", {}).get("N", -1)) == generation
         return True
 
-    def record_attempt(self, tenant_id: str, event_id: str, attempt: DeliveryAttempt) -> None:
+    def record_attempt(self, tenant_id: str, event_id: str, event_type: str, attempt: DeliveryAttempt) -> None:
         """Appends an attempt record next to the event (same partition; it expires with the event)."""
+        attempt_id = new_id()
+        self._put_attempt(
+            tenant_id, event_id, event_type, attempt, attempt_id, f"{event_id}{ATTEMPT_SEPARATOR}{attempt_id}"
+        )
+
+    def record_skipped(
+        self, tenant_id: str, event_id: str, event_type: str, generation: int, subscription: Subscription
+    ) -> None:
+        """Records that a disabled subscription did not get this event generation (once, however often the
+        stream hands the event over)."""
+        webhook_id = f"msg_{event_id}_{subscription.subscription_id}_{generation}"
+        skipped = DeliveryAttempt(
+            subscription_id=subscription.subscription_id,
+            webhook_id=webhook_id,
+            attempt=0,
+            at=iso_utc(datetime.now(UTC)),
+            outcome=DeliveryOutcome.SKIPPED,
+            latency_ms=0,
+            error=f"subscription disabled: {subscription.disabled_reason or 'disabled'}",
+        )
+        sort_key = f"{event_id}{ATTEMPT_SEPARATOR}skipped#{subscription.subscription_id}#{generation}"
+        with suppress(ConditionFailed):  # recorded by an earlier delivery of the same stream record
+            self._put_attempt(tenant_id, event_id, event_type, skipped, new_id(), sort_key, once=True)
+
+    def _put_attempt(
+        self,
+        tenant_id: str,
+        event_id: str,
+        event_type: str,
+        attempt: DeliveryAttempt,
+        attempt_id: str,
+        sort_key: str,
+        once: bool = False,
+    ) -> None:
         key = event_key(tenant_id, event_id, self._shard_count)
+        shard = key["pk"]["S"].rsplit("#", 1)[1]
         item: Item = {
             "pk": key["pk"],
-            "sk": {"S": f"{event_id}{ATTEMPT_SEPARATOR}{new_id()}"},
+            "sk": {"S": sort_key},
+            "sub_pk": {"S": f"{tenant_id}#{attempt.subscription_id}#{shard}"},
+            "sub_sk": {"S": attempt_id},
+            "event_type": {"S": event_type},
             "subscription_id": {"S": attempt.subscription_id},
             "webhook_id": {"S": attempt.webhook_id},
             "attempt": {"N": str(attempt.attempt)},
@@ -82,7 +126,33 @@ class DeliveryLedger:
         if attempt.error:
             item["error"] = {"S": attempt.error[:500]}
         with storage_errors():
-            self._client.put_item(TableName=self._table, Item=item)
+            if once:
+                self._client.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(sk)")
+            else:
+                self._client.put_item(TableName=self._table, Item=item)
+
+    def expect_again(self, tenant_id: str, event_id: str, generation: int, subscription_id: str) -> bool:
+        """Owes the subscription this generation once more (a recovery); False if it already has it, has it
+        on the way, or the event is gone or was replayed since."""
+        try:
+            with storage_errors():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=event_key(tenant_id, event_id, self._shard_count),
+                    UpdateExpression="ADD pending_subscriptions :sub DELETE failed_subscriptions :sub",
+                    ConditionExpression=(
+                        "attribute_exists(sk) AND generation = :generation "
+                        "AND NOT contains(pending_subscriptions, :id) AND NOT contains(delivered_subscriptions, :id)"
+                    ),
+                    ExpressionAttributeValues={
+                        ":sub": {"SS": [subscription_id]},
+                        ":id": {"S": subscription_id},
+                        ":generation": {"N": str(generation)},
+                    },
+                )
+        except ConditionFailed:
+            return False
+        return True
 
     def settle(
         self, tenant_id: str, event_id: str, generation: int, subscription_id: str, *, delivered: bool
@@ -97,7 +167,7 @@ class DeliveryLedger:
         values: dict[str, Any] = {":sub": {"SS": [subscription_id]}, ":id": {"S": subscription_id}}
         values[":generation"] = {"N": str(generation)}
         if delivered:
-            update = "DELETE pending_subscriptions :sub, failed_subscriptions :sub"
+            update = "DELETE pending_subscriptions :sub, failed_subscriptions :sub ADD delivered_subscriptions :sub"
             condition = "(contains(pending_subscriptions, :id) OR contains(failed_subscriptions, :id))"
         else:
             update = "DELETE pending_subscriptions :sub ADD failed_subscriptions :sub"

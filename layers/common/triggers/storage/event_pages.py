@@ -3,7 +3,7 @@
 * the inbox reads the sparse ``inbox`` index (only listable events carry its keys), oldest first;
 * the history reads the events table's own key ranges (``pk = <tenant>#<shard>``, ids as sort keys),
   every status, newest or oldest first. Delivery-attempt items share those ranges and are filtered
-  out (they carry no ``event_type``), so no extra index is needed.
+  out (only they carry a ``webhook_id``), so no extra index is needed.
 """
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ class EventPages:
         def shard_query(shard: int, page_size: int) -> QueryInputTypeDef:
             request = _query(self._table, page_size, query.order, query.event_type, query.source, query.status)
             request["KeyConditionExpression"] = "pk = :pk AND sk BETWEEN :low AND :high"
-            # Attempt items sort right after their event; only event items carry an event type.
+            # Delivery-attempt items sort right after their event; only they carry a webhook id.
             request["FilterExpression"] = " AND ".join(
-                filter(None, ["attribute_exists(event_type)", request.get("FilterExpression")])
+                filter(None, ["attribute_not_exists(webhook_id)", request.get("FilterExpression")])
             )
             _values(request).update(
                 {":pk": {"S": f"{tenant_id}#{shard}"}, ":low": {"S": ids.low}, ":high": {"S": ids.high}}

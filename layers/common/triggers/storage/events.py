@@ -206,7 +206,7 @@ class EventStore:
                     Key=key,
                     UpdateExpression=(
                         "SET #status = :pending, inbox_pk = :inbox, inbox_sk = :id ADD generation :one "
-                        "REMOVE pending_subscriptions, failed_subscriptions, acknowledged_at"
+                        "REMOVE pending_subscriptions, failed_subscriptions, delivered_subscriptions, acknowledged_at"
                     ),
                     ConditionExpression="attribute_exists(sk)",
                     ExpressionAttributeNames={"#status": "status"},

@@ -79,10 +79,11 @@ class MergedPage:
 class _ShardReader:
     """One shard's items in sort-key order, read a page at a time as the merge consumes them."""
 
-    def __init__(self, client: DynamoDBClient, request: QueryInputTypeDef, skip: str | None) -> None:
+    def __init__(self, client: DynamoDBClient, request: QueryInputTypeDef, skip: str | None, order_by: str) -> None:
         self._client = client
         self._request = request
         self._skip = skip  # the previous page's last id, which an inclusive bound lets back in
+        self._order_by = order_by
         self._items: deque[Item] = deque()
         self._exhausted = False
 
@@ -91,15 +92,18 @@ class _ShardReader:
         while not self._items and not self._exhausted:
             with storage_errors():
                 response = self._client.query(**self._request)
-            self._items.extend(item for item in response.get("Items", []) if item["sk"]["S"] != self._skip)
+            self._items.extend(item for item in response.get("Items", []) if self.id_of(item) != self._skip)
             if "LastEvaluatedKey" in response:
                 self._request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
             else:
                 self._exhausted = True
 
+    def id_of(self, item: Item) -> str:
+        return str(item[self._order_by]["S"])
+
     def head_id(self) -> str | None:
         self.fill()
-        return str(self._items[0]["sk"]["S"]) if self._items else None
+        return self.id_of(self._items[0]) if self._items else None
 
     def head(self) -> Item:
         return self._items[0]
@@ -119,12 +123,13 @@ def merged_page(
     limit: int,
     order: Order,
     after: str | None,
+    order_by: str = "sk",
 ) -> MergedPage:
-    """Up to ``limit`` items across every shard, merged by sort key in ``order``."""
+    """Up to ``limit`` items across every shard, merged by their ``order_by`` attribute (an id) in ``order``."""
     wanted = limit + 1  # one extra tells whether another page exists
     share = min(wanted, math.ceil(wanted * _SHARE_SLACK / shard_count) + 1)
     skip = after if order is Order.DESC else None
-    shards = [_ShardReader(client, shard_query(shard, share), skip) for shard in range(shard_count)]
+    shards = [_ShardReader(client, shard_query(shard, share), skip, order_by) for shard in range(shard_count)]
     list(pool.map(_ShardReader.fill, shards))
     # heapq pops the smallest: newest first inverts the ids (each character's complement sorts in reverse).
     sort_key = _ascending if order is Order.ASC else _descending

@@ -4,10 +4,12 @@ import { ErrorMessage } from "@/components/states";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 
+import type { CurrentKey } from "@/lib/auth";
+
 import { useCheckKey } from "../api/check-key";
 
-/** Asks for an API key and hands it on only once the API has accepted it. */
-export function SignInForm({ onSignedIn }: { onSignedIn: (key: string) => void }) {
+/** Asks for an API key and hands it on, with whose it is, only once the API has accepted it. */
+export function SignInForm({ onSignedIn }: { onSignedIn: (key: string, current: CurrentKey) => void }) {
   const [key, setKey] = useState("");
   const check = useCheckKey();
 
@@ -15,8 +17,8 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (key: string) => void }
     event.preventDefault();
     const candidate = key.trim();
     check.mutate(candidate, {
-      onSuccess: () => {
-        onSignedIn(candidate);
+      onSuccess: (current) => {
+        onSignedIn(candidate, current);
       },
     });
   };

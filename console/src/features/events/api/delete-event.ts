@@ -11,6 +11,6 @@ export function useDeleteEvent() {
   return useMutation({
     mutationFn: deleteEvent,
     // The erased event's own query is left to expire unobserved: refetching it would only find a 404.
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["inbox"] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["events"] }),
   });
 }

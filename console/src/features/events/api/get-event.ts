@@ -22,10 +22,10 @@ export function useEvent(eventId: string, { enabled = true }: { enabled?: boolea
   return useQuery({ ...eventQueryOptions(eventId), enabled, refetchInterval: LIVE_REFRESH_MS });
 }
 
-/** After an action on an event: its detail and every inbox listing may have changed. */
+/** After an action on an event: its detail and every event listing may have changed. */
 export async function invalidateEvent(queryClient: QueryClient, eventId: string) {
   await Promise.all([
-    queryClient.invalidateQueries({ queryKey: ["inbox"] }),
+    queryClient.invalidateQueries({ queryKey: ["events"] }),
     queryClient.invalidateQueries({ queryKey: eventQueryOptions(eventId).queryKey }),
   ]);
 }

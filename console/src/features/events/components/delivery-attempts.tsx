@@ -5,7 +5,12 @@ import { formatDateTime } from "@/lib/format";
 type DeliverySummary = components["schemas"]["DeliverySummary"];
 type DeliveryOutcome = components["schemas"]["DeliveryOutcome"];
 
-const OUTCOME_TONES: Record<DeliveryOutcome, BadgeTone> = { delivered: "success", retrying: "warning", failed: "danger" };
+const OUTCOME_TONES: Record<DeliveryOutcome, BadgeTone> = {
+  delivered: "success",
+  retrying: "warning",
+  failed: "danger",
+  skipped: "neutral",
+};
 
 /** Every attempt to deliver the event to a webhook, oldest first, with what the receiver answered. */
 export function DeliveryAttempts({ delivery }: { delivery: DeliverySummary | undefined }) {

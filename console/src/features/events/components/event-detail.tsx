@@ -8,6 +8,7 @@ import { useNotify } from "@/components/toaster";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { useCan } from "@/lib/auth";
 import { formatDateTime } from "@/lib/format";
 
 import { useAckEvent } from "../api/ack-event";
@@ -33,6 +34,7 @@ function EventDetailBody({ eventId, onDeleted }: { eventId: string; onDeleted: (
   const ack = useAckEvent();
   const replay = useReplayEvent();
   const notify = useNotify();
+  const canWrite = useCan("events:write");
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [done, setDone] = useState<string | null>(null);
 
@@ -62,17 +64,25 @@ function EventDetailBody({ eventId, onDeleted }: { eventId: string; onDeleted: (
         >
           Acknowledge
         </Button>
-        <Button
-          busy={replay.isPending}
-          onClick={() => {
-            replay.mutate(eventId, { onSuccess: () => { setDone("Replayed: pending again and delivered once more."); } });
-          }}
-        >
-          Replay
-        </Button>
-        <Button variant="danger" onClick={() => { setConfirmingDelete(true); }}>
-          Delete
-        </Button>
+        {canWrite ? (
+          <>
+            <Button
+              busy={replay.isPending}
+              onClick={() => {
+                replay.mutate(eventId, { onSuccess: () => { setDone("Replayed: pending again and delivered once more."); } });
+              }}
+            >
+              Replay
+            </Button>
+            <Button variant="danger" onClick={() => { setConfirmingDelete(true); }}>
+              Delete
+            </Button>
+          </>
+        ) : (
+          <p className="self-center text-sm text-slate-600">
+            Replay and delete need the <code className="font-mono">events:write</code> scope.
+          </p>
+        )}
       </div>
       <p role="status" className="text-sm text-emerald-800 empty:hidden">
         {done}

@@ -1,24 +1,24 @@
 import { useSearchParams } from "react-router";
 
+import { LoadMore } from "@/components/load-more";
 import { PageHeader } from "@/components/page-header";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
-import { Button } from "@/components/ui/button";
 import { LIVE_REFRESH_MS } from "@/lib/query-client";
 
-import { useInbox, type InboxFilters } from "../api/get-inbox";
+import { useEvents, type EventFilters } from "../api/get-events";
 import { filtersFromSearch, hasNarrowingFilters, searchFromFilters } from "../utils/filters";
 
 import { EventDetail } from "./event-detail";
-import { EventFilters } from "./event-filters";
+import { EventFilterForm } from "./event-filters";
 import { EventsTable } from "./events-table";
 
 export function EventsPage() {
   const [search, setSearch] = useSearchParams();
   const filters = filtersFromSearch(search);
   const openEventId = search.get("event");
-  const inbox = useInbox(filters);
+  const events = useEvents(filters);
 
-  const applyFilters = (next: InboxFilters) => {
+  const applyFilters = (next: EventFilters) => {
     setSearch(searchFromFilters(next));
   };
   const closeDetail = () => {
@@ -33,13 +33,13 @@ export function EventsPage() {
         title="Events"
         description={
           <>
-            The inbox, oldest first. <LiveIndicator /> It refreshes itself every {LIVE_REFRESH_MS / 1000} seconds.
+            Every event in retention, whatever its status. <LiveIndicator /> It refreshes itself every {LIVE_REFRESH_MS / 1000} seconds.
           </>
         }
       />
       {/* Remounted when the URL changes (back button, Clear), so the form always shows the filters in force. */}
-      <EventFilters key={searchFromFilters(filters).toString()} filters={filters} onApply={applyFilters} />
-      <EventsResult inbox={inbox} narrowed={hasNarrowingFilters(filters)} status={filters.status} />
+      <EventFilterForm key={searchFromFilters(filters).toString()} filters={filters} onApply={applyFilters} />
+      <EventsResult events={events} filters={filters} />
       {openEventId !== null && <EventDetail key={openEventId} eventId={openEventId} onClose={closeDetail} />}
     </>
   );
@@ -54,32 +54,21 @@ function LiveIndicator() {
   );
 }
 
-function EventsResult({ inbox, narrowed, status }: { inbox: ReturnType<typeof useInbox>; narrowed: boolean; status: InboxFilters["status"] }) {
-  if (inbox.isPending) return <LoadingState label="Loading events…" />;
-  if (inbox.isError) return <ErrorState error={inbox.error} title="Could not load events" onRetry={() => void inbox.refetch()} />;
-  const events = inbox.data.pages.flatMap((page) => page.events);
-  if (events.length === 0) {
-    return (
-      <EmptyState title={narrowed ? `No ${status} events match these filters` : `No ${status} events`}>
-        {narrowed
-          ? "Try a wider time range, or clear the filters."
-          : "Send one with POST /v1/events and it shows up here within seconds, no reload needed."}
-      </EmptyState>
+function EventsResult({ events, filters }: { events: ReturnType<typeof useEvents>; filters: EventFilters }) {
+  if (events.isPending) return <LoadingState label="Loading events…" />;
+  if (events.isError) return <ErrorState error={events.error} title="Could not load events" onRetry={() => void events.refetch()} />;
+  const shown = events.data.pages.flatMap((page) => page.events);
+  if (shown.length === 0) {
+    return hasNarrowingFilters(filters) ? (
+      <EmptyState title="No events match these filters">Try another status or a wider time range, or clear the filters. New matches show up here as they arrive.</EmptyState>
+    ) : (
+      <EmptyState title="No events yet">Send one with POST /v1/events and it shows up here within seconds, no reload needed.</EmptyState>
     );
   }
   return (
     <div className="space-y-3">
-      <EventsTable events={events} />
-      <div className="flex items-center justify-between gap-3 text-sm text-slate-600">
-        <span aria-live="polite">
-          {events.length} event{events.length === 1 ? "" : "s"} shown
-        </span>
-        {inbox.hasNextPage && (
-          <Button busy={inbox.isFetchingNextPage} onClick={() => void inbox.fetchNextPage()}>
-            Load more
-          </Button>
-        )}
-      </div>
+      <EventsTable events={shown} order={filters.order ?? "desc"} />
+      <LoadMore shown={shown.length} noun={["event", "events"]} query={events} />
     </div>
   );
 }

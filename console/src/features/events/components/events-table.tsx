@@ -8,7 +8,7 @@ import { EventStatusBadge } from "./event-status-badge";
 type Event = components["schemas"]["Event"];
 
 /** Events in the order the API pages them; each type links to the event's detail (`?event=<id>`), keeping the filters. */
-export function EventsTable({ events }: { events: Event[] }) {
+export function EventsTable({ events, order }: { events: Event[]; order: "asc" | "desc" }) {
   const [search] = useSearchParams();
   const detailLink = (eventId: string) => {
     const next = new URLSearchParams(search);
@@ -20,7 +20,7 @@ export function EventsTable({ events }: { events: Event[] }) {
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-white">
       <table className="w-full table-fixed text-left text-sm">
-        <caption className="sr-only">Events, oldest first</caption>
+        <caption className="sr-only">Events, {order === "desc" ? "newest" : "oldest"} first</caption>
         <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">
           <tr>
             <th scope="col" className="w-24 px-3 py-2 sm:w-44">

@@ -1,11 +1,13 @@
-import { isInboxStatus, type InboxFilters } from "../api/get-inbox";
+import { isEventStatus, type EventFilters } from "../api/get-events";
 
 const TEXT_FILTERS = ["event_type", "source", "since", "until"] as const;
 
 /** The filters a URL holds (`?status=failed&event_type=order.created`); the URL is the filter state, so views can be shared. */
-export function filtersFromSearch(search: URLSearchParams): InboxFilters {
+export function filtersFromSearch(search: URLSearchParams): EventFilters {
+  const filters: EventFilters = {};
   const status = search.get("status");
-  const filters: InboxFilters = { status: isInboxStatus(status) ? status : "pending" };
+  if (isEventStatus(status)) filters.status = status;
+  if (search.get("order") === "asc") filters.order = "asc";
   for (const name of TEXT_FILTERS) {
     const value = search.get(name)?.trim();
     if (value) filters[name] = value;
@@ -13,10 +15,11 @@ export function filtersFromSearch(search: URLSearchParams): InboxFilters {
   return filters;
 }
 
-/** The reverse: only what differs from the defaults, so a plain /events stays plain. */
-export function searchFromFilters(filters: InboxFilters): URLSearchParams {
+/** The reverse: only what differs from the defaults (any status, newest first), so a plain /events stays plain. */
+export function searchFromFilters(filters: EventFilters): URLSearchParams {
   const search = new URLSearchParams();
-  if (filters.status !== "pending") search.set("status", filters.status);
+  if (filters.status) search.set("status", filters.status);
+  if (filters.order === "asc") search.set("order", "asc");
   for (const name of TEXT_FILTERS) {
     const value = filters[name];
     if (value) search.set(name, value);
@@ -24,6 +27,7 @@ export function searchFromFilters(filters: InboxFilters): URLSearchParams {
   return search;
 }
 
-export function hasNarrowingFilters(filters: InboxFilters): boolean {
-  return TEXT_FILTERS.some((name) => Boolean(filters[name]));
+/** Whether the filters leave some events out (the order does not). */
+export function hasNarrowingFilters(filters: EventFilters): boolean {
+  return filters.status !== undefined || TEXT_FILTERS.some((name) => Boolean(filters[name]));
 }

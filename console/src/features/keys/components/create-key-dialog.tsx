@@ -5,6 +5,8 @@ import { ErrorMessage } from "@/components/states";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
+import { useSignedInKey } from "@/lib/auth";
+import { cn } from "@/lib/cn";
 import { localInputToIso } from "@/lib/format";
 
 import { useCreateKey, type KeyInput, type Scope } from "../api/create-key";
@@ -25,7 +27,10 @@ interface Draft {
   rateLimit: string;
 }
 
-const EMPTY: Draft = { name: "", scopes: ["events:read"], expiresAt: "", rateLimit: "" };
+/** A fresh form: read-only by default, when the signed-in key may grant it. */
+function emptyDraft(grantable: readonly Scope[]): Draft {
+  return { name: "", scopes: grantable.filter((scope) => scope === "events:read"), expiresAt: "", rateLimit: "" };
+}
 
 function requestOf(draft: Draft): KeyInput {
   const expiresAt = localInputToIso(draft.expiresAt);
@@ -41,12 +46,14 @@ function requestOf(draft: Draft): KeyInput {
 /** Create a key, then show it once; closing the dialog forgets it. */
 export function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const create = useCreateKey();
-  const [draft, setDraft] = useState<Draft>(EMPTY);
+  // The API refuses to grant a scope the signed-in key lacks, so the form does not offer it.
+  const grantable = useSignedInKey().scopes;
+  const [draft, setDraft] = useState<Draft>(() => emptyDraft(grantable));
   const [scopeError, setScopeError] = useState<string | undefined>();
 
   const close = () => {
     create.reset();
-    setDraft(EMPTY);
+    setDraft(emptyDraft(grantable));
     setScopeError(undefined);
     onClose();
   };
@@ -93,21 +100,25 @@ export function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () 
           />
           <fieldset className="space-y-2" aria-describedby={scopeError === undefined ? undefined : "scope-error"}>
             <legend className="text-sm font-medium text-slate-800">Scopes</legend>
-            {SCOPES.map((scope) => (
-              <label key={scope} className="flex items-start gap-2 text-sm">
-                <input
-                  type="checkbox"
-                  className="mt-0.5 size-4 accent-indigo-700"
-                  checked={draft.scopes.includes(scope)}
-                  onChange={(event) => {
-                    toggleScope(scope, event.currentTarget.checked);
-                  }}
-                />
-                <span>
-                  <code className="font-mono">{scope}</code> <span className="text-slate-600">— {SCOPE_DESCRIPTIONS[scope]}</span>
-                </span>
-              </label>
-            ))}
+            {SCOPES.map((scope) => {
+              const held = grantable.includes(scope);
+              return (
+                <label key={scope} className={cn("flex items-start gap-2 text-sm", !held && "text-slate-500")}>
+                  <input
+                    type="checkbox"
+                    className="mt-0.5 size-4 accent-indigo-700"
+                    checked={draft.scopes.includes(scope)}
+                    disabled={!held}
+                    onChange={(event) => {
+                      toggleScope(scope, event.currentTarget.checked);
+                    }}
+                  />
+                  <span>
+                    <code className="font-mono">{scope}</code> <span className={held ? "text-slate-600" : undefined}>— {held ? SCOPE_DESCRIPTIONS[scope] : "your key does not hold it"}</span>
+                  </span>
+                </label>
+              );
+            })}
             {scopeError !== undefined && (
               <p id="scope-error" className="text-sm text-red-700">
                 {scopeError}

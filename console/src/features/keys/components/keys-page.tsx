@@ -7,8 +7,9 @@ import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { useNotify } from "@/components/toaster";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatDateTime } from "@/lib/format";
-import { keyIdOf, signOut, useApiKey } from "@/lib/session";
+import { useSignedInKey } from "@/lib/auth";
+import { formatDateTime, formatRelative } from "@/lib/format";
+import { signOut } from "@/lib/session";
 
 import { useKeys } from "../api/get-keys";
 import { useRevokeKey } from "../api/revoke-key";
@@ -22,7 +23,7 @@ const STATE_TONES: Record<KeyState, BadgeTone> = { active: "success", revoked: "
 
 export function KeysPage() {
   const keys = useKeys();
-  const ownKeyId = keyIdOf(useApiKey() ?? "");
+  const ownKeyId = useSignedInKey().key_id;
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const revoke = useRevokeKey();
@@ -41,7 +42,11 @@ export function KeysPage() {
 
   return (
     <>
-      <PageHeader title="API keys" description="Keys for your systems and teammates. Each carries only the scopes it needs." actions={createButton} />
+      <PageHeader
+        title="API keys"
+        description="Keys for your systems and teammates. Each carries only the scopes it needs. Last use is recorded at most once an hour."
+        actions={createButton}
+      />
       {keys.isPending ? (
         <LoadingState label="Loading API keys…" />
       ) : keys.isError ? (
@@ -70,7 +75,8 @@ export function KeysPage() {
                     ))}
                   </div>
                   <p className="text-xs text-slate-600">
-                    Created <time dateTime={key.created_at}>{formatDateTime(key.created_at)}</time>
+                    <LastUse at={key.last_used_at} now={now} />
+                    {" · "}created <time dateTime={key.created_at}>{formatDateTime(key.created_at)}</time>
                     {key.expires_at && (
                       <>
                         {" · "}expires <time dateTime={key.expires_at}>{formatDateTime(key.expires_at)}</time>
@@ -119,6 +125,18 @@ export function KeysPage() {
         </p>
         {revoking?.key_id === ownKeyId && <p className="mt-2 font-medium text-red-800">You are signed in with this key: revoking it signs you out.</p>}
       </ConfirmDialog>
+    </>
+  );
+}
+
+function LastUse({ at, now }: { at: string | null | undefined; now: Date }) {
+  if (!at) return <>never used</>;
+  return (
+    <>
+      last used{" "}
+      <time dateTime={at} title={formatDateTime(at)}>
+        {formatRelative(at, now)}
+      </time>
     </>
   );
 }
