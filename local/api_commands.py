@@ -6,7 +6,10 @@
     triggers events get|replay ID
     triggers events ack ID [ID ...]
     triggers events tail [--type T] [--source S]    # new events as they arrive, until Ctrl-C
-    triggers subscriptions list | get ID | delete ID
+    triggers subscriptions list | get ID | delete ID | test ID | rotate ID
+    triggers subscriptions update ID [--target-url URL] [--types T,T] [--description D] [--enable | --disable]
+    triggers subscriptions attempts ID [--outcome failed|succeeded|skipped] [--since 1h] [--limit 20]
+    triggers subscriptions recover ID --since 2h [--until T]
     triggers subscriptions create https://example.com/hooks --types 'order.*' [--description D]
     triggers keys list | current | revoke ID
     triggers keys create --name N --scopes events:read [--expires-in SECONDS] [--rate-limit N]
@@ -38,13 +41,16 @@ from triggers_client import ForbiddenError, TriggersClient, TriggersError
 from triggers_client.models import (
     AckResult,
     ApiKey,
+    AttemptOutcome,
     BatchItemStored,
     Event,
     EventStatus,
     NewEvent,
     Order,
     Scope,
+    SendTestOutcome,
     Subscription,
+    SubscriptionStatus,
 )
 
 DEFAULT_PORT = 8080
@@ -343,6 +349,82 @@ def delete_subscription(args: argparse.Namespace) -> int:
     return 0
 
 
+def update_subscription(args: argparse.Namespace) -> int:
+    given = {"target_url": args.target_url, "event_types": args.types, "status": args.status}
+    changes: dict[str, Any] = {name: value for name, value in given.items() if value is not None}
+    if args.description is not None:
+        changes["description"] = args.description or None  # --description '' clears it
+    if not changes:
+        raise UsageError("name something to change: --target-url, --types, --description, --enable or --disable")
+    with client_for(args) as client:
+        subscription = client.subscriptions.update(args.subscription_id, **changes)
+    if args.json:
+        print_json(subscription)
+    else:
+        _subscriptions_table([subscription])
+    return 0
+
+
+def test_subscription(args: argparse.Namespace) -> int:
+    with client_for(args) as client:
+        result = client.subscriptions.test(args.subscription_id)
+    if args.json:
+        print_json(result)
+    else:
+        answer = f"HTTP {result.status_code}" if result.status_code else (result.error or "no answer")
+        print(f"Test delivery {result.outcome.value}: {answer} in {result.latency_ms} ms")
+        if result.response_excerpt:
+            print(result.response_excerpt)
+    return 0 if result.outcome is SendTestOutcome.SUCCEEDED else 1
+
+
+def list_attempts(args: argparse.Namespace) -> int:
+    with client_for(args) as client:
+        listing = client.subscriptions.attempts(
+            args.subscription_id,
+            outcome=args.outcome,
+            since=args.since,
+            until=args.until,
+            page_size=min(args.limit, 200),
+        )
+        attempts = list(islice(listing, args.limit))
+    if args.json:
+        print_json(attempts)
+    else:
+        rows = (
+            (a.at, a.event_id, a.event_type, a.attempt, a.outcome, a.status_code, a.latency_ms, a.error)
+            for a in attempts
+        )
+        headers = ("AT", "EVENT ID", "TYPE", "#", "OUTCOME", "STATUS", "MS", "ERROR")
+        print_table(headers, rows, empty="No attempts.")
+    return 0
+
+
+def recover_subscription(args: argparse.Namespace) -> int:
+    with client_for(args) as client:
+        recovery = client.subscriptions.recover(args.subscription_id, since=args.since, until=args.until)
+    if args.json:
+        print_json(recovery)
+    else:
+        print(f"Queued {recovery.queued} event(s) for delivery again.")
+    return 0
+
+
+def rotate_secret(args: argparse.Namespace) -> int:
+    with client_for(args) as client:
+        rotated = client.subscriptions.rotate_secret(args.subscription_id)
+    if args.json:
+        print_json(rotated)
+        return 0
+    print(rotated.secret, flush=True)  # alone on stdout, for SECRET=$(...); shown this once only
+    print(
+        f"The new signing secret is above, shown this once. Until {_cell(rotated.previous_secret_expires_at)} "
+        "every delivery is signed with both the new and the previous secret.",
+        file=sys.stderr,
+    )
+    return 0
+
+
 # Keys
 
 
@@ -467,10 +549,44 @@ def add_subscription_commands(commands: argparse._SubParsersAction[argparse.Argu
     for name, command, what in (
         ("get", get_subscription, "one subscription"),
         ("delete", delete_subscription, "stop delivering and forget it"),
+        ("test", test_subscription, "send a signed triggers.test event now and show the answer"),
+        ("rotate", rotate_secret, "a new signing secret; both sign deliveries for 24 h"),
     ):
         parser = subscription_commands.add_parser(name, parents=[options], help=what)
         parser.add_argument("subscription_id")
         parser.set_defaults(command=command)
+
+    update = subscription_commands.add_parser("update", parents=[options], help="change a subscription")
+    update.add_argument("subscription_id")
+    update.add_argument("--target-url", help="a new URL to POST events to")
+    update.add_argument("--types", type=_comma_list, help="new event type patterns")
+    update.add_argument("--description", help="a new note ('' clears it)")
+    enabled = update.add_mutually_exclusive_group()
+    enabled.add_argument("--enable", dest="status", action="store_const", const=SubscriptionStatus.ACTIVE)
+    enabled.add_argument(
+        "--disable",
+        dest="status",
+        action="store_const",
+        const=SubscriptionStatus.DISABLED,
+        help="hold deliveries back (recorded as skipped; `recover` sends them later)",
+    )
+    update.set_defaults(command=update_subscription)
+
+    attempts = subscription_commands.add_parser("attempts", parents=[options], help="delivery attempts, newest first")
+    attempts.add_argument("subscription_id")
+    attempts.add_argument("--outcome", choices=list(AttemptOutcome), help="succeeded, failed or skipped")
+    attempts.add_argument("--since", type=_moment, help="since: RFC 3339, or 30m, 2h, 1d ago")
+    attempts.add_argument("--until", type=_moment, help="before: RFC 3339, or 30m, 2h, 1d ago")
+    attempts.add_argument("--limit", type=_count, default=20, help="show at most this many (default: 20)")
+    attempts.set_defaults(command=list_attempts)
+
+    recover = subscription_commands.add_parser(
+        "recover", parents=[options], help="deliver again what failed or was skipped in a window"
+    )
+    recover.add_argument("subscription_id")
+    recover.add_argument("--since", type=_moment, required=True, help="RFC 3339, or 30m, 2h, 1d ago")
+    recover.add_argument("--until", type=_moment, help="RFC 3339, or 30m, 2h, 1d ago (default: now)")
+    recover.set_defaults(command=recover_subscription)
 
 
 def add_key_commands(key_commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

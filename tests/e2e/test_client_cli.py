@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ import pytest
 from triggers_client import TriggersClient
 
 from local.cli import main
+from local.receiver import WebhookReceiver
 
 from .helpers import TRIGGERS, LocalStack, unique_type
 from .output_lines import OutputLines
@@ -103,6 +105,42 @@ def test_keys_and_subscriptions(triggers: Callable[..., tuple[int, str, str]]) -
     assert (status, out.startswith("whsec_")) == (0, True)
     status, out, _ = triggers("subscriptions", "list")
     assert "order.*,refund" in out
+
+
+def test_webhook_operations(
+    triggers: Callable[..., tuple[int, str, str]], local_stack: LocalStack, cli_key: str
+) -> None:
+    receiver = WebhookReceiver()
+    receiver.start()
+    event_type = unique_type("cli-ops")
+    try:
+        status, out, _ = triggers("subscriptions", "create", receiver.url(), "--types", event_type, "--json")
+        subscription_id = json.loads(out)["subscription_id"]
+
+        status, out, _ = triggers("subscriptions", "test", subscription_id)
+        assert (status, out.startswith("Test delivery succeeded: HTTP 200")) == (0, True)
+
+        status, out, _ = triggers("subscriptions", "update", subscription_id, "--disable", "--json")
+        assert (status, json.loads(out)["status"]) == (0, "disabled")
+        with TriggersClient(local_stack.base_url, cli_key) as client:
+            held = client.events.send(event_type, {"n": 1}).event_id
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            status, out, _ = triggers("subscriptions", "attempts", subscription_id, "--outcome", "skipped", "--json")
+            if json.loads(out):
+                break
+            time.sleep(0.1)
+        assert [attempt["event_id"] for attempt in json.loads(out)] == [held]
+
+        assert triggers("subscriptions", "update", subscription_id, "--enable")[0] == 0
+        status, out, _ = triggers("subscriptions", "recover", subscription_id, "--since", "5m")
+        assert (status, out.strip()) == (0, "Queued 1 event(s) for delivery again.")
+
+        status, out, err = triggers("subscriptions", "rotate", subscription_id)
+        assert (status, out.startswith("whsec_"), "both the new and the previous secret" in err) == (0, True, True)
+        assert triggers("subscriptions", "update", subscription_id)[0] == 2  # nothing to change
+    finally:
+        receiver.stop()
 
 
 def test_api_errors_exit_1_with_the_request_id(

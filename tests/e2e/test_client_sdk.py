@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 from triggers_client import (
@@ -23,6 +25,8 @@ from triggers_client.models import (
     EventStatus,
     NewEvent,
     Scope,
+    SendTestOutcome,
+    SubscriptionStatus,
 )
 
 from local.receiver import Delivery, WebhookReceiver
@@ -31,6 +35,7 @@ from .faulty_proxy import FaultyProxy
 from .helpers import LocalStack, unique_type
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -189,6 +194,51 @@ def test_a_real_delivery_verifies_with_webhooks_verify(client: TriggersClient) -
     assert (delivered["event_id"], delivered["payload"]) == (event_id, {"order_id": "o-1"})
     with pytest.raises(WebhookVerificationError):
         webhooks.verify(delivery.body, delivery.headers, "whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=")
+
+
+def eventually(check: Callable[[], T], timeout: float = 10.0) -> T:
+    """Polls ``check`` until it returns something truthy, and returns that."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"not true within {timeout}s: {check}")
+        time.sleep(0.05)
+    return result
+
+
+def test_webhook_operations_test_disable_recover_and_rotate(client: TriggersClient) -> None:
+    deliveries: list[Delivery] = []
+    receiver = WebhookReceiver(on_delivery=deliveries.append)
+    receiver.start()
+    event_type = unique_type("sdk-ops")
+    subscription = client.subscriptions.create(receiver.url(), [event_type], description="ops")
+    subscription_id = subscription.subscription_id
+    try:
+        tested = client.subscriptions.test(subscription_id)
+        assert (tested.outcome, tested.status_code) == (SendTestOutcome.SUCCEEDED, 200)
+
+        parked = client.subscriptions.update(subscription_id, status="disabled", description=None)
+        assert (parked.status, parked.description) == (SubscriptionStatus.DISABLED, None)
+        before = datetime.now(UTC) - timedelta(seconds=1)
+        held = client.events.send(event_type, {"order_id": "o-1"}).event_id
+        skipped = eventually(lambda: list(client.subscriptions.attempts(subscription_id, outcome="skipped")))
+        assert [attempt.event_id for attempt in skipped] == [held]
+
+        assert client.subscriptions.update(subscription_id, status="active").status is SubscriptionStatus.ACTIVE
+        rotated = client.subscriptions.rotate_secret(subscription_id)
+        assert client.subscriptions.recover(subscription_id, since=before).queued == 1
+
+        def delivered() -> list[Delivery]:
+            return [delivery for delivery in deliveries if delivery.event.get("event_id") == held]
+
+        delivery = eventually(delivered)[0]
+        for secret in (subscription.secret, rotated.secret):  # both signatures for a day after a rotation
+            assert webhooks.verify(delivery.body, delivery.headers, secret)["event_id"] == held
+        succeeded = eventually(lambda: list(client.subscriptions.attempts(subscription_id, outcome="succeeded")))
+        assert held in {attempt.event_id for attempt in succeeded}
+    finally:
+        client.subscriptions.delete(subscription_id)
+        receiver.stop()
 
 
 @pytest.mark.anyio

@@ -11,6 +11,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from enum import Enum
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -33,6 +34,8 @@ from triggers_client.models import (
     ApiKey,
     ApiKeyCreated,
     ApiKeyList,
+    AttemptOutcome,
+    AttemptPage,
     AuditAction,
     AuditEntry,
     AuditPage,
@@ -49,10 +52,15 @@ from triggers_client.models import (
     InboxStatus,
     NewEvent,
     Order,
+    Recovery,
     Scope,
+    SecretRotated,
+    SendTestResult,
     Subscription,
+    SubscriptionAttempt,
     SubscriptionCreated,
     SubscriptionList,
+    SubscriptionStatus,
 )
 from triggers_client.models import _Paged as Paged
 
@@ -67,6 +75,15 @@ MAX_BATCH_BYTES = 4 * 1024 * 1024 - 4 * 1024
 _BATCH_ITEM_FIELD = re.compile(r"^events\.(\d+)(?:\.(.*))?$")
 
 SendResult = BatchItemStored | BatchItemRefused
+
+
+class Unchanged(Enum):
+    """The default of a field that may be set to None: "leave it as it is" rather than "clear it"."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED
 
 
 def _given(**fields: Any) -> dict[str, Any]:
@@ -298,6 +315,66 @@ def get_subscription(subscription_id: str) -> Call[Subscription]:
 def delete_subscription(subscription_id: str) -> Call[None]:
     """Stop delivering to this subscription and forget it."""
     return Call("DELETE", f"/v1/subscriptions/{segment(subscription_id)}", no_content)
+
+
+def update_subscription(
+    subscription_id: str,
+    *,
+    target_url: str | None = None,
+    event_types: Sequence[str] | None = None,
+    description: str | Unchanged | None = UNCHANGED,
+    status: SubscriptionStatus | str | None = None,
+) -> Call[Subscription]:
+    """Change only what is given: the URL, the event types, the description (``None`` clears it) or the
+    status (``"disabled"`` parks matching events as skipped attempts; ``"active"`` again, even after a 410)."""
+    body = _given(target_url=target_url, event_types=event_types, status=status)
+    if description is not UNCHANGED:
+        body["description"] = description
+    path = f"/v1/subscriptions/{segment(subscription_id)}"
+    # Setting fields to given values: a repeat leaves the same subscription.
+    return Call("PATCH", path, reading(Subscription), body=body, idempotent=True)
+
+
+def rotate_secret(subscription_id: str) -> Call[SecretRotated]:
+    """A new signing secret (returned this once). For 24 hours every delivery carries both signatures, so
+    receivers can switch to the new secret without missing a delivery."""
+    return Call("POST", f"/v1/subscriptions/{segment(subscription_id)}/secret/rotate", reading(SecretRotated))
+
+
+def send_test(subscription_id: str) -> Call[SendTestResult]:
+    """Send a signed ``triggers.test`` event to the subscription's URL now and report how it answered
+    (nothing is stored as an event)."""
+    return Call("POST", f"/v1/subscriptions/{segment(subscription_id)}/test", reading(SendTestResult))
+
+
+def list_attempts(
+    subscription_id: str,
+    *,
+    outcome: AttemptOutcome | str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page_size: int | None = None,
+    cursor: str | None = None,
+) -> Listing[AttemptPage, SubscriptionAttempt]:
+    """Every delivery attempt to this subscription, newest first; ``outcome`` filters succeeded, failed
+    or skipped (held back while disabled)."""
+    filters = query(outcome=outcome, since=since, until=until, limit=page_size)
+    path = f"/v1/subscriptions/{segment(subscription_id)}/attempts"
+    return _listing(path, AttemptPage, filters, lambda page: page.attempts, cursor)
+
+
+def recover(subscription_id: str, since: datetime, until: datetime | None = None) -> Plan[Recovery]:
+    """Deliver again every event whose delivery to this subscription failed or was skipped between
+    ``since`` and ``until`` (default: now). The API recovers a bounded amount per request and says where to
+    resume; this follows it to the end and returns the total queued."""
+    path = f"/v1/subscriptions/{segment(subscription_id)}/recover"
+    queued = 0
+    start: datetime | None = since
+    while start is not None:
+        recovery: Recovery = yield Call("POST", path, reading(Recovery), body=query(since=start, until=until))
+        queued += recovery.queued
+        start = recovery.resume_since
+    return Recovery(queued=queued, resume_since=None)
 
 
 # Keys

@@ -36,6 +36,20 @@ class DeliveryOutcome(StrEnum):
     DELIVERED = "delivered"
     RETRYING = "retrying"
     FAILED = "failed"
+    SKIPPED = "skipped"  # held back while the subscription was disabled; `recover` sends it
+
+
+class AttemptOutcome(StrEnum):
+    """How a subscription's attempts are filtered: the subscriber got it, did not, or it was held back."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class SendTestOutcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
 
 
 class Scope(StrEnum):
@@ -209,7 +223,11 @@ class Subscription(_Model):
     description: str | None = None
     status: SubscriptionStatus
     created_at: datetime
+    updated_at: datetime | None = None
     disabled_at: datetime | None = None
+    disabled_reason: str | None = None
+    # While set, deliveries are signed with the new and the previous secret.
+    previous_secret_expires_at: datetime | None = None
 
 
 class SubscriptionList(_Model):
@@ -233,3 +251,39 @@ class AuditEntry(_Model):
 
 class AuditPage(_Paged):
     entries: list[AuditEntry]
+
+
+class SubscriptionAttempt(_Model):
+    attempt_id: str
+    event_id: str
+    event_type: str
+    webhook_id: str
+    attempt: int
+    at: datetime
+    outcome: AttemptOutcome
+    will_retry: bool = Field(description="A failed attempt with another one scheduled")
+    status_code: int | None = None
+    latency_ms: int
+    error: str | None = None
+
+
+class AttemptPage(_Paged):
+    attempts: list[SubscriptionAttempt]
+
+
+class SecretRotated(_Model):
+    secret: str = Field(description="The new whsec_ signing secret: returned this once, never again")
+    previous_secret_expires_at: datetime = Field(description="Until then deliveries carry both signatures")
+
+
+class SendTestResult(_Model):
+    outcome: SendTestOutcome
+    status_code: int | None
+    latency_ms: int
+    response_excerpt: str = Field(description="The start of the subscriber's answer (at most 1 KiB)")
+    error: str | None = None
+
+
+class Recovery(_Model):
+    queued: int = Field(description="Events queued for delivery again")
+    resume_since: datetime | None = Field(description="Where the next call starts, when one call could not do all")

@@ -99,21 +99,31 @@ class AsyncInbox(AsyncResource):
 
 
 class Subscriptions(Resource):
-    """Webhook subscriptions: where events are pushed."""
+    """Webhook subscriptions: where events are pushed, and the operations that keep them working."""
 
     create = blocking(operations.create_subscription)
     list = blocking(operations.list_subscriptions)
     get = blocking(operations.get_subscription)
+    update = blocking(operations.update_subscription)
     delete = blocking(operations.delete_subscription)
+    rotate_secret = blocking(operations.rotate_secret)
+    test = blocking(operations.send_test)
+    attempts = paged(operations.list_attempts)
+    recover = blocking(operations.recover)
 
 
 class AsyncSubscriptions(AsyncResource):
-    """Webhook subscriptions: where events are pushed."""
+    """Webhook subscriptions: where events are pushed, and the operations that keep them working."""
 
     create = awaitable(operations.create_subscription)
     list = awaitable(operations.list_subscriptions)
     get = awaitable(operations.get_subscription)
+    update = awaitable(operations.update_subscription)
     delete = awaitable(operations.delete_subscription)
+    rotate_secret = awaitable(operations.rotate_secret)
+    test = awaitable(operations.send_test)
+    attempts = async_paged(operations.list_attempts)
+    recover = awaitable(operations.recover)
 
 
 class Keys(Resource):
