@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -241,3 +241,34 @@ def test_bulk_ack_sends_100_ids_per_request_and_keeps_their_order() -> None:
     assert [len(body["event_ids"]) for body in api.bodies()] == [100, 100, 1]
     assert [result.event_id for result in results] == [f"e-{n}" for n in range(201)]
     assert {str(request.url) for request in api.requests} == {f"{BASE_URL}/v1/inbox/ack"}
+
+
+# Subscriptions
+
+
+def test_update_sends_only_what_is_given_and_none_clears_the_description() -> None:
+    subscription = {
+        "subscription_id": "s-1",
+        "tenant_id": "t",
+        "target_url": "https://hooks.example/x",
+        "event_types": ["*"],
+        "status": "disabled",
+        "created_at": SUMMARY["received_at"],
+    }
+    api = FakeApi(httpx.Response(200, json=subscription), httpx.Response(200, json=subscription))
+    client = api.client()
+    client.subscriptions.update("s-1", status="disabled")
+    client.subscriptions.update("s-1", description=None)
+    assert api.bodies() == [{"status": "disabled"}, {"description": None}]
+    assert {request.method for request in api.requests} == {"PATCH"}
+
+
+def test_recover_follows_resume_since_to_the_end() -> None:
+    api = FakeApi(
+        httpx.Response(202, json={"queued": 100, "resume_since": "2026-01-31T10:00:00Z"}),
+        httpx.Response(202, json={"queued": 7, "resume_since": None}),
+    )
+    since = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
+    recovery = api.client().subscriptions.recover("s-1", since=since)
+    assert (recovery.queued, recovery.resume_since) == (107, None)
+    assert [body["since"] for body in api.bodies()] == ["2026-01-31T09:00:00+00:00", "2026-01-31T10:00:00+00:00"]
