@@ -36,6 +36,7 @@ CLIENT_METHODS = {
     "GET /v1/keys": "keys.list",
     "GET /v1/keys/current": "keys.current",
     "GET /v1/audit": "audit.list",
+    "GET /v1/stats": "stats.get",
     "DELETE /v1/keys/{key_id}": "keys.revoke",
     "POST /v1/subscriptions": "subscriptions.create",
     "GET /v1/subscriptions": "subscriptions.list",

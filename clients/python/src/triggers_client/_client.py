@@ -16,11 +16,13 @@ from triggers_client.resources import (
     AsyncEvents,
     AsyncInbox,
     AsyncKeys,
+    AsyncStatsResource,
     AsyncSubscriptions,
     Audit,
     Events,
     Inbox,
     Keys,
+    StatsResource,
     Subscriptions,
 )
 
@@ -54,6 +56,7 @@ class TriggersClient:
         self.subscriptions = Subscriptions(transport)
         self.keys = Keys(transport)
         self.audit = Audit(transport)
+        self.stats = StatsResource(transport)
 
     def health(self) -> Health:
         """The API's status and version; needs no scope."""
@@ -94,6 +97,7 @@ class AsyncTriggersClient:
         self.subscriptions = AsyncSubscriptions(transport)
         self.keys = AsyncKeys(transport)
         self.audit = AsyncAudit(transport)
+        self.stats = AsyncStatsResource(transport)
 
     async def health(self) -> Health:
         """The API's status and version; needs no scope."""

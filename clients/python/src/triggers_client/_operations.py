@@ -48,6 +48,7 @@ from triggers_client.models import (
     EventPage,
     EventStatus,
     EventSummary,
+    Granularity,
     Health,
     InboxStatus,
     NewEvent,
@@ -56,6 +57,7 @@ from triggers_client.models import (
     Scope,
     SecretRotated,
     SendTestResult,
+    Stats,
     Subscription,
     SubscriptionAttempt,
     SubscriptionCreated,
@@ -418,6 +420,17 @@ def current_key() -> Call[ApiKey]:
 def revoke_key(key_id: str) -> Call[None]:
     """Revoke a key (within the authorizer's cache time, 60 s when deployed, it stops working)."""
     return Call("DELETE", f"/v1/keys/{segment(key_id)}", no_content)
+
+
+# Stats
+
+
+def get_stats(
+    *, granularity: Granularity | str | None = None, since: datetime | None = None, until: datetime | None = None
+) -> Call[Stats]:
+    """Counts per minute, hour or day (ingested, delivered, failed, acknowledged, attempts) and delivery
+    latency percentiles; empty buckets come back as zeros. The window served is in the answer."""
+    return Call("GET", "/v1/stats", reading(Stats), params=query(granularity=granularity, since=since, until=until))
 
 
 # Audit

@@ -69,6 +69,36 @@ class Order(StrEnum):
     DESC = "desc"  # newest first
 
 
+class Granularity(StrEnum):
+    MINUTE = "minute"  # up to 48 hours
+    HOUR = "hour"  # up to 90 days
+    DAY = "day"  # up to 400 days
+
+
+class LatencyPercentiles(_Model):
+    """From a fixed histogram: the upper bound (ms) of the bucket each percentile falls in."""
+
+    p50: int | None
+    p95: int | None
+
+
+class StatsBucket(_Model):
+    start: datetime
+    ingested: int
+    delivered: int
+    failed: int
+    acknowledged: int
+    attempts: int
+    latency_ms: LatencyPercentiles
+
+
+class Stats(_Model):
+    granularity: Granularity
+    since: datetime
+    until: datetime
+    buckets: list[StatsBucket]
+
+
 class AuditAction(StrEnum):
     KEY_CREATED = "key.created"
     KEY_REVOKED = "key.revoked"

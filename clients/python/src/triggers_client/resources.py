@@ -141,6 +141,12 @@ class Audit(Resource):
     list = paged(operations.list_audit)
 
 
+class StatsResource(Resource):
+    """The tenant's counts and delivery latency over time."""
+
+    get = blocking(operations.get_stats)
+
+
 class AsyncKeys(AsyncResource):
     """API keys of the tenant."""
 
@@ -154,3 +160,9 @@ class AsyncAudit(AsyncResource):
     """The tenant's audit log."""
 
     list = async_paged(operations.list_audit)
+
+
+class AsyncStatsResource(AsyncResource):
+    """The tenant's counts and delivery latency over time."""
+
+    get = awaitable(operations.get_stats)
