@@ -12,9 +12,6 @@ from triggers.http import api_handler, caller, create_app, json_response, no_con
 from triggers.lifecycle import EventLifecycle
 from triggers.models import AckResult, BulkAckIn, BulkAckResult, EventSummary
 from triggers.settings import AckSettings, load_settings
-from triggers.storage.audit import AuditLog
-from triggers.storage.dynamo import dynamodb_client
-from triggers.storage.events import EventStore
 
 settings = load_settings(AckSettings)
 app = create_app()
@@ -22,10 +19,7 @@ app = create_app()
 
 @cache
 def lifecycle() -> EventLifecycle:
-    client = dynamodb_client()
-    return EventLifecycle(
-        EventStore(client, settings.events_table, settings.shard_count), AuditLog(client, settings.audit_table)
-    )
+    return EventLifecycle.from_settings(settings)
 
 
 @route(app, "POST /v1/events/{event_id}/ack", 200, AckResult, "Acknowledged (again, if repeated)")

@@ -11,15 +11,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from triggers.auth.authorizer import KeyAuthorizer
 from triggers.observability import logger, metrics, tracer
 from triggers.settings import AuthorizerSettings, load_settings
-from triggers.storage.dynamo import dynamodb_client
-from triggers.storage.keys import KeyStore
 
 settings = load_settings(AuthorizerSettings)
 
 
 @cache
 def key_authorizer() -> KeyAuthorizer:
-    return KeyAuthorizer(KeyStore(dynamodb_client(), settings.api_keys_table), settings.auth_cache_ttl_seconds)
+    return KeyAuthorizer.from_settings(settings)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -11,19 +11,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBStreamEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from triggers.delivery.dispatch import Dispatcher, dispatchable
-from triggers.delivery.jobs import JobQueue
 from triggers.observability import logger, metrics, tracer
 from triggers.settings import DispatcherSettings, load_settings
-from triggers.storage.deliveries import DeliveryLedger
-from triggers.storage.dynamo import CLIENT_CONFIG, dynamodb_client
-from triggers.storage.stats import StatsRecorder
-from triggers.storage.subscriptions import SubscriptionStore
 from triggers.tenant_stats import StreamCounter
 
 settings = load_settings(DispatcherSettings)
@@ -32,17 +26,12 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire
 
 @cache
 def counter() -> StreamCounter:
-    return StreamCounter(StatsRecorder(dynamodb_client(), settings.stats_table))
+    return StreamCounter.from_settings(settings)
 
 
 @cache
 def dispatcher() -> Dispatcher:
-    client = dynamodb_client()
-    return Dispatcher(
-        SubscriptionStore(client, settings.subscriptions_table),
-        DeliveryLedger(client, settings.events_table, settings.shard_count),
-        JobQueue(boto3.client("sqs", config=CLIENT_CONFIG), settings.delivery_queue_url),
-    )
+    return Dispatcher.from_settings(settings)
 
 
 @tracer.capture_method

@@ -7,15 +7,12 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from triggers.cursor import CursorCodec
 from triggers.event_listing import EventListing
 from triggers.http import api_handler, caller, create_app, json_response, route
 from triggers.models import Event, EventPage, EventsQuery, InboxQuery, Stats, StatsQuery
 from triggers.settings import InboxSettings, load_settings
 from triggers.storage.dynamo import dynamodb_client
-from triggers.storage.event_pages import EventPages
 from triggers.storage.events import EventStore
-from triggers.storage.stats import StatsReader
 from triggers.tenant_stats import TenantStats
 
 settings = load_settings(InboxSettings)
@@ -29,8 +26,7 @@ def events() -> EventStore:
 
 @cache
 def listing() -> EventListing:
-    pages = EventPages(dynamodb_client(), settings.events_table, settings.shard_count)
-    return EventListing(pages, CursorCodec.from_secret(settings.cursor_secret_name))
+    return EventListing.from_settings(settings)
 
 
 @route(app, "GET /v1/inbox", 200, EventPage, "Listable events, oldest first")
@@ -45,7 +41,7 @@ def list_events(query: Annotated[EventsQuery, Query()]) -> Response[str]:
 
 @cache
 def tenant_stats() -> TenantStats:
-    return TenantStats(StatsReader(dynamodb_client(), settings.stats_table))
+    return TenantStats.from_settings(settings)
 
 
 @route(app, "GET /v1/stats", 200, Stats, "Counters and delivery latency per minute, hour or day")

@@ -7,14 +7,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from triggers.cursor import CursorCodec
 from triggers.http import api_handler, caller, create_app, json_response, no_content, route
 from triggers.key_management import KeyManagement
 from triggers.models import ApiKey, ApiKeyCreated, ApiKeyList, AuditPage, AuditQuery, KeyCreateIn
 from triggers.settings import KeysSettings, load_settings
-from triggers.storage.audit import AuditLog
-from triggers.storage.dynamo import dynamodb_client
-from triggers.storage.keys import KeyStore
 
 settings = load_settings(KeysSettings)
 app = create_app()
@@ -22,14 +18,7 @@ app = create_app()
 
 @cache
 def key_management() -> KeyManagement:
-    client = dynamodb_client()
-    return KeyManagement(
-        KeyStore(client, settings.api_keys_table, settings.max_keys_per_tenant),
-        AuditLog(client, settings.audit_table),
-        CursorCodec.from_secret(settings.cursor_secret_name),
-        settings.bcrypt_rounds,
-        settings.default_rate_limit_per_second,
-    )
+    return KeyManagement.from_settings(settings)
 
 
 @route(app, "POST /v1/keys", 201, ApiKeyCreated, "The plaintext key is in this response only")

@@ -6,13 +6,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated
 
-import boto3
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from triggers.cursor import CursorCodec
-from triggers.delivery.jobs import JobQueue
-from triggers.delivery.sender import WebhookSender
-from triggers.delivery.targets import TargetPolicy
 from triggers.http import api_handler, caller, create_app, json_response, no_content, route
 from triggers.models import (
     AttemptPage,
@@ -28,12 +23,6 @@ from triggers.models import (
     SubscriptionPatch,
 )
 from triggers.settings import SubscriptionsSettings, load_settings
-from triggers.storage.attempt_pages import AttemptPages
-from triggers.storage.audit import AuditLog
-from triggers.storage.deliveries import DeliveryLedger
-from triggers.storage.dynamo import CLIENT_CONFIG, dynamodb_client
-from triggers.storage.events import EventStore
-from triggers.storage.subscriptions import SubscriptionStore
 from triggers.subscription_management import SubscriptionManagement
 
 settings = load_settings(SubscriptionsSettings)
@@ -43,18 +32,7 @@ ONE = "/v1/subscriptions/{subscription_id}"
 
 @cache
 def subscriptions() -> SubscriptionManagement:
-    client = dynamodb_client()
-    return SubscriptionManagement(
-        SubscriptionStore(client, settings.subscriptions_table),
-        AuditLog(client, settings.audit_table),
-        TargetPolicy.from_settings(settings),
-        attempts=AttemptPages(client, settings.events_table, settings.shard_count),
-        events=EventStore(client, settings.events_table, settings.shard_count),
-        ledger=DeliveryLedger(client, settings.events_table, settings.shard_count),
-        queue=JobQueue(boto3.client("sqs", config=CLIENT_CONFIG), settings.delivery_queue_url),
-        sender=WebhookSender.from_settings(settings, max_connections=2),
-        cursors=CursorCodec.from_secret(settings.cursor_secret_name),
-    )
+    return SubscriptionManagement.from_settings(settings)
 
 
 @route(app, "POST /v1/subscriptions", 201, SubscriptionCreated, "The signing secret is shown only here")

@@ -10,21 +10,16 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools.utilities.batch import AsyncBatchProcessor, EventType, async_process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from triggers.delivery.batch import BatchLimits, DeliveryBatch
 from triggers.delivery.jobs import JobQueue, QueueLimits
 from triggers.delivery.schedule import RetrySchedule
-from triggers.delivery.sender import WebhookSender
 from triggers.delivery.worker import DeliveryWorker
 from triggers.observability import logger, metrics, tracer
 from triggers.settings import WorkerSettings, load_settings
-from triggers.storage.deliveries import DeliveryLedger
-from triggers.storage.dynamo import CLIENT_CONFIG, dynamodb_client
-from triggers.storage.events import EventStore
-from triggers.storage.subscriptions import SubscriptionStore
+from triggers.storage.dynamo import sqs_client
 
 settings = load_settings(WorkerSettings)
 schedule = RetrySchedule(settings.retry_delays)
@@ -38,21 +33,12 @@ limits = BatchLimits(
 
 @cache
 def delivery_queue() -> JobQueue:
-    return JobQueue(boto3.client("sqs", config=CLIENT_CONFIG), settings.delivery_queue_url)
+    return JobQueue(sqs_client(), settings.delivery_queue_url)
 
 
 @cache
 def worker() -> DeliveryWorker:
-    client = dynamodb_client()
-    return DeliveryWorker(
-        events=EventStore(client, settings.events_table, settings.shard_count),
-        subscriptions=SubscriptionStore(client, settings.subscriptions_table),
-        ledger=DeliveryLedger(client, settings.events_table, settings.shard_count, settings.event_ttl_days),
-        dead_letters=JobQueue(boto3.client("sqs", config=CLIENT_CONFIG), settings.dead_letter_queue_url),
-        # One sender per container: its connections are reused across deliveries.
-        sender=WebhookSender.from_settings(settings, max_connections=settings.delivery_concurrency),
-        schedule=schedule,
-    )
+    return DeliveryWorker.from_settings(settings)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -40,9 +40,10 @@ def _reset_warm_state() -> None:
     """Forget cached clients and collaborators: each test is a new set of cold containers."""
     import importlib
 
-    from triggers.storage.dynamo import dynamodb_client
+    from triggers.storage.dynamo import dynamodb_client, sqs_client
 
     dynamodb_client.cache_clear()
+    sqs_client.cache_clear()
     for name in ("authorizer", "ingest", "inbox", "ack", "keys", "subscriptions", "dispatcher", "worker"):
         module = importlib.import_module(f"functions.{name}.handler")
         for attr in vars(module).values():

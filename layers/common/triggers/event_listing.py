@@ -11,6 +11,8 @@ from triggers.cursor import CursorCodec, cursor_page, query_fingerprint
 from triggers.metric_names import MetricName
 from triggers.models import Event, EventPage, EventsQuery, InboxQuery
 from triggers.observability import metrics
+from triggers.settings import InboxSettings
+from triggers.storage.dynamo import dynamodb_client
 from triggers.storage.event_pages import EventPages, EventSlice
 
 
@@ -18,6 +20,11 @@ class EventListing:
     def __init__(self, pages: EventPages, cursors: CursorCodec) -> None:
         self._pages = pages
         self._cursors = cursors
+
+    @classmethod
+    def from_settings(cls, settings: InboxSettings) -> EventListing:
+        pages = EventPages(dynamodb_client(), settings.events_table, settings.shard_count)
+        return cls(pages, CursorCodec.from_secret(settings.cursor_secret_name))
 
     def inbox(self, tenant_id: str, query: InboxQuery) -> EventPage:
         fingerprint = query_fingerprint(

@@ -28,6 +28,7 @@ from triggers.auth.authorizer import Principal
 from triggers.errors import DomainError, IdempotencyKeyReused, RequestInFlight, StorageUnavailable
 from triggers.metric_names import MetricName
 from triggers.models import (
+    MAX_BATCH_SIZE,
     BatchIn,
     BatchItemIn,
     BatchItemRefused,
@@ -38,6 +39,8 @@ from triggers.models import (
     EventSummary,
 )
 from triggers.observability import logger, metrics
+from triggers.settings import IngestSettings
+from triggers.storage.dynamo import dynamodb_client
 from triggers.storage.events import EventStore
 from triggers.storage.rate_limit import RateLimiter
 
@@ -91,6 +94,24 @@ class Ingestion:
         )
         self._append_once = once(self._append)
         self._store_batch_once = once(self._store_batch_recorded)
+
+    @classmethod
+    def from_settings(cls, settings: IngestSettings) -> Ingestion:
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+        client = dynamodb_client()
+        return cls(
+            store=EventStore(client, settings.events_table, settings.shard_count, settings.event_ttl_days),
+            limiter=RateLimiter(
+                client,
+                settings.rate_limits_table,
+                settings.rate_limit_lease_fraction,
+                local_allowance=settings.rate_limit_local_allowance,
+                largest_request=MAX_BATCH_SIZE,
+            ),
+            idempotency_store=DynamoDBPersistenceLayer(table_name=settings.idempotency_table, boto3_client=client),
+            default_rate_limit_per_second=settings.default_rate_limit_per_second,
+        )
 
     def accept(
         self, caller: Principal, event: EventIn, idempotency_key: str | None, context: LambdaContext | None

@@ -15,7 +15,9 @@ from triggers.errors import MissingScope
 from triggers.metric_names import MetricName
 from triggers.models import ApiKey, ApiKeyCreated, AuditAction, AuditPage, AuditQuery, KeyCreateIn
 from triggers.observability import metrics
+from triggers.settings import KeysSettings
 from triggers.storage.audit import AuditLog
+from triggers.storage.dynamo import dynamodb_client
 from triggers.storage.keys import KeyStore, KeyTerms
 
 
@@ -33,6 +35,17 @@ class KeyManagement:
         self._cursors = cursors
         self._bcrypt_rounds = bcrypt_rounds
         self._default_rate_limit = default_rate_limit_per_second
+
+    @classmethod
+    def from_settings(cls, settings: KeysSettings) -> KeyManagement:
+        client = dynamodb_client()
+        return cls(
+            KeyStore(client, settings.api_keys_table, settings.max_keys_per_tenant),
+            AuditLog(client, settings.audit_table),
+            CursorCodec.from_secret(settings.cursor_secret_name),
+            settings.bcrypt_rounds,
+            settings.default_rate_limit_per_second,
+        )
 
     def create(self, caller: Principal, request: KeyCreateIn) -> ApiKeyCreated:
         created = self._keys.create(caller.tenant_id, self.terms_for(caller, request), self._bcrypt_rounds)

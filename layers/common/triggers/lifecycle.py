@@ -7,7 +7,9 @@ from triggers.errors import DomainError
 from triggers.metric_names import MetricName
 from triggers.models import AckRefused, AckResult, AuditAction, ErrorBody, EventSummary
 from triggers.observability import metrics
+from triggers.settings import AckSettings
 from triggers.storage.audit import AuditLog
+from triggers.storage.dynamo import dynamodb_client
 from triggers.storage.events import EventStore
 
 
@@ -15,6 +17,13 @@ class EventLifecycle:
     def __init__(self, store: EventStore, audit: AuditLog) -> None:
         self._store = store
         self._audit = audit
+
+    @classmethod
+    def from_settings(cls, settings: AckSettings) -> EventLifecycle:
+        client = dynamodb_client()
+        return cls(
+            EventStore(client, settings.events_table, settings.shard_count), AuditLog(client, settings.audit_table)
+        )
 
     def acknowledge(self, caller: Principal, event_id: str) -> AckResult:
         result = self._store.acknowledge(caller.tenant_id, event_id)

@@ -36,9 +36,11 @@ from triggers.models import (
     SubscriptionStatus,
     iso_utc,
 )
+from triggers.settings import SubscriptionsSettings
 from triggers.storage.attempt_pages import AttemptPages, generation_of
 from triggers.storage.audit import AuditLog
 from triggers.storage.deliveries import DeliveryLedger
+from triggers.storage.dynamo import dynamodb_client, sqs_client
 from triggers.storage.events import EventStore
 from triggers.storage.subscriptions import SubscriptionStore
 
@@ -71,6 +73,21 @@ class SubscriptionManagement:
         self._queue = queue
         self._sender = sender
         self._cursors = cursors
+
+    @classmethod
+    def from_settings(cls, settings: SubscriptionsSettings) -> SubscriptionManagement:
+        client = dynamodb_client()
+        return cls(
+            SubscriptionStore(client, settings.subscriptions_table),
+            AuditLog(client, settings.audit_table),
+            TargetPolicy.from_settings(settings),
+            attempts=AttemptPages(client, settings.events_table, settings.shard_count),
+            events=EventStore(client, settings.events_table, settings.shard_count),
+            ledger=DeliveryLedger(client, settings.events_table, settings.shard_count),
+            queue=JobQueue(sqs_client(), settings.delivery_queue_url),
+            sender=WebhookSender.from_settings(settings, max_connections=2),
+            cursors=CursorCodec.from_secret(settings.cursor_secret_name),
+        )
 
     def create(self, caller: Principal, request: SubscriptionIn) -> SubscriptionCreated:
         self._check_target(request.target_url)

@@ -21,6 +21,8 @@ from triggers.ids import moment_of
 from triggers.metric_names import MetricName
 from triggers.models import DeliveryOutcome, EventStatus, Granularity, Stats, StatsQuery, iso_utc
 from triggers.observability import logger, metrics
+from triggers.settings import DispatcherSettings, InboxSettings
+from triggers.storage.dynamo import dynamodb_client
 from triggers.storage.events import is_event_item
 from triggers.storage.stats import MAX_WINDOW, Counts, Observation, StatsReader, StatsRecorder, latency_bucket
 
@@ -68,6 +70,10 @@ class StreamCounter:
     def __init__(self, recorder: StatsRecorder) -> None:
         self._recorder = recorder
 
+    @classmethod
+    def from_settings(cls, settings: DispatcherSettings) -> StreamCounter:
+        return cls(StatsRecorder(dynamodb_client(), settings.stats_table))
+
     def count_batch(self, records: Iterable[DynamoDBRecord], response: PartialItemFailureResponse) -> None:
         """Records from the first failed one on come back in a retried batch, so they are counted then,
         not twice. Stats are best effort: they never fail the batch."""
@@ -93,6 +99,10 @@ class StreamCounter:
 class TenantStats:
     def __init__(self, reader: StatsReader) -> None:
         self._reader = reader
+
+    @classmethod
+    def from_settings(cls, settings: InboxSettings) -> TenantStats:
+        return cls(StatsReader(dynamodb_client(), settings.stats_table))
 
     def report(self, tenant_id: str, query: StatsQuery) -> Stats:
         """The buckets of the window asked for, narrowed to the most its granularity serves."""

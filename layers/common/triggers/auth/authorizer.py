@@ -26,6 +26,8 @@ from triggers.auth.apikeys import parse_key, secret_matches
 from triggers.errors import StorageUnavailable
 from triggers.metric_names import MetricName
 from triggers.observability import logger, metrics
+from triggers.settings import AuthorizerSettings
+from triggers.storage.dynamo import dynamodb_client
 from triggers.storage.keys import KeyStore
 
 _MAX_CACHED_KEYS = 10_000
@@ -106,6 +108,10 @@ class KeyAuthorizer:
         self._decisions: dict[bytes, _Decision] = {}
         self._verified_hashes: dict[bytes, str] = {}
         self._use_recorded: dict[str, float] = {}  # key id -> when this container last recorded its use
+
+    @classmethod
+    def from_settings(cls, settings: AuthorizerSettings) -> KeyAuthorizer:
+        return cls(KeyStore(dynamodb_client(), settings.api_keys_table), settings.auth_cache_ttl_seconds)
 
     def authorize(self, plaintext: str) -> Principal | None:
         digest = hashlib.sha256(plaintext.encode()).digest()

@@ -9,7 +9,9 @@ from triggers.delivery.jobs import DeliveryJob, JobQueue
 from triggers.metric_names import MetricName
 from triggers.models import EventStatus, SubscriptionStatus
 from triggers.observability import logger, metrics
+from triggers.settings import DispatcherSettings
 from triggers.storage.deliveries import DeliveryLedger
+from triggers.storage.dynamo import dynamodb_client, sqs_client
 from triggers.storage.events import is_event_item
 from triggers.storage.subscriptions import SubscriptionStore
 
@@ -49,6 +51,15 @@ class Dispatcher:
         self._subscriptions = subscriptions
         self._ledger = ledger
         self._queue = queue
+
+    @classmethod
+    def from_settings(cls, settings: DispatcherSettings) -> Dispatcher:
+        client = dynamodb_client()
+        return cls(
+            SubscriptionStore(client, settings.subscriptions_table),
+            DeliveryLedger(client, settings.events_table, settings.shard_count),
+            JobQueue(sqs_client(), settings.delivery_queue_url),
+        )
 
     def dispatch(self, event: DispatchableEvent) -> int:
         """Queues the event's jobs; returns how many. With no matching subscription it stays in the inbox.

@@ -31,7 +31,9 @@ from triggers.errors import NotFound
 from triggers.metric_names import MetricName
 from triggers.models import DeliveryAttempt, DeliveryOutcome, Event, SubscriptionStatus, iso_utc
 from triggers.observability import logger, metrics
+from triggers.settings import WorkerSettings
 from triggers.storage.deliveries import DeliveryLedger
+from triggers.storage.dynamo import dynamodb_client, sqs_client
 from triggers.storage.events import EventStore
 from triggers.storage.subscriptions import SubscriptionStore
 
@@ -80,6 +82,19 @@ class DeliveryWorker:
         self._sender = sender
         self._schedule = schedule
         self._clock = clock
+
+    @classmethod
+    def from_settings(cls, settings: WorkerSettings) -> DeliveryWorker:
+        client = dynamodb_client()
+        return cls(
+            events=EventStore(client, settings.events_table, settings.shard_count),
+            subscriptions=SubscriptionStore(client, settings.subscriptions_table),
+            ledger=DeliveryLedger(client, settings.events_table, settings.shard_count, settings.event_ttl_days),
+            dead_letters=JobQueue(sqs_client(), settings.dead_letter_queue_url),
+            # One sender per container: its connections are reused across deliveries.
+            sender=WebhookSender.from_settings(settings, max_connections=settings.delivery_concurrency),
+            schedule=RetrySchedule(settings.retry_delays),
+        )
 
     def deliver(self, job: DeliveryJob, receive_count: int) -> RetryAt | None:
         """Makes the job's next attempt, if it is due; ``receive_count`` is its message's receive count."""

@@ -15,6 +15,7 @@ from triggers.errors import StorageUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sqs import SQSClient
 
 # Every call is bounded: a slow dependency must fail fast rather than use up the Lambda timeout.
 CLIENT_CONFIG = Config(
@@ -42,6 +43,12 @@ _TRANSIENT_CODES = frozenset(
 def dynamodb_client() -> DynamoDBClient:
     """One client per container, created on first use (not at import) and reused while warm."""
     return boto3.client("dynamodb", config=CLIENT_CONFIG)
+
+
+@cache
+def sqs_client() -> SQSClient:
+    """Like ``dynamodb_client``: one per container, bounded timeouts."""
+    return boto3.client("sqs", config=CLIENT_CONFIG)
 
 
 def error_code(exc: ClientError) -> str:

@@ -38,7 +38,7 @@ from triggers.storage.dynamo import ConditionFailed, storage_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
+    from mypy_boto3_dynamodb.type_defs import QueryInputPaginateTypeDef
 
 Item = dict[str, Any]  # a DynamoDB item in the low-level client's attribute-value format
 
@@ -236,20 +236,16 @@ class EventStore:
     def _items_of(self, key: Item, *, include_event: bool = False, projection: str | None = None) -> Iterator[Item]:
         """The event item (if asked) and its attempt items, in sort-key order."""
         prefix = key["sk"]["S"] if include_event else key["sk"]["S"] + ATTEMPT_SEPARATOR
-        request: QueryInputTypeDef = {
+        request: QueryInputPaginateTypeDef = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {":pk": key["pk"], ":prefix": {"S": prefix}},
         }
         if projection:
             request["ProjectionExpression"] = projection
-        while True:
-            with storage_errors():
-                response = self._client.query(**request)
-            yield from response.get("Items", [])
-            if "LastEvaluatedKey" not in response:
-                return
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        with storage_errors():
+            for page in self._client.get_paginator("query").paginate(**request):
+                yield from page.get("Items", [])
 
     @cached_property
     def _pool(self) -> ThreadPoolExecutor:

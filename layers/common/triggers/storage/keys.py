@@ -112,19 +112,15 @@ class KeyStore:
 
     def list(self, tenant_id: str) -> list[ApiKey]:
         keys: list[ApiKey] = []
-        request: dict[str, object] = {
-            "TableName": self._table,
-            "IndexName": KEYS_BY_TENANT_INDEX.name,
-            "KeyConditionExpression": "tenant_id = :tenant",
-            "ExpressionAttributeValues": {":tenant": {"S": tenant_id}},
-        }
-        while True:
-            with storage_errors():
-                response = self._client.query(**request)  # type: ignore[arg-type]
-            keys.extend(self._from_item(item) for item in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                return keys
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        with storage_errors():
+            for page in self._client.get_paginator("query").paginate(
+                TableName=self._table,
+                IndexName=KEYS_BY_TENANT_INDEX.name,
+                KeyConditionExpression="tenant_id = :tenant",
+                ExpressionAttributeValues={":tenant": {"S": tenant_id}},
+            ):
+                keys.extend(self._from_item(item) for item in page.get("Items", []))
+        return keys
 
     def get(self, tenant_id: str, key_id: str) -> ApiKey:
         """A key of this tenant; another tenant's key is reported as not found, never as forbidden."""
