@@ -4,13 +4,25 @@ export const paths = {
   /** Redirects to the first page the key's scopes open. */
   home: "/",
   signIn: "/sign-in",
+  overview: "/overview",
   events: "/events",
   webhooks: "/webhooks",
+  metrics: "/metrics",
   keys: "/keys",
   audit: "/audit",
   /** Swagger UI, served by the API itself (locally and behind CloudFront). */
   apiDocs: "/docs",
 } as const;
+
+/** One webhook's page. */
+export function webhookPath(subscriptionId: string): string {
+  return `${paths.webhooks}/${encodeURIComponent(subscriptionId)}`;
+}
+
+/** The events page with one event's detail open (and, optionally, other filters). */
+export function eventPath(eventId: string, filters: Record<string, string> = {}): string {
+  return `${paths.events}?${new URLSearchParams({ ...filters, event: eventId }).toString()}`;
+}
 
 interface PageEntry {
   path: string;
