@@ -12,10 +12,11 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 
-# Re-installs only when the lock changes.
-$(VENV)/.synced: requirements/dev.lock pyproject.toml | $(BIN)/uv
+# Re-installs only when the lock changes. The project and its Python SDK (clients/python, whose three
+# dependencies are in the lock) are editable installs; the Lambda layer is built from layer.lock alone.
+$(VENV)/.synced: requirements/dev.lock pyproject.toml clients/python/pyproject.toml | $(BIN)/uv
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements/dev.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e . -e clients/python
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -40,7 +41,7 @@ lint: $(VENV)/.synced
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.synced
-	$(BIN)/mypy layers/common/triggers functions local stacks app.py
+	$(BIN)/mypy layers/common/triggers functions local stacks app.py clients/python/src examples
 
 unit integration e2e infra: $(VENV)/.synced
 	$(BIN)/pytest -q tests/$(subst infra,infrastructure,$@)

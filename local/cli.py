@@ -1,8 +1,13 @@
 """``triggers``: runs the local stack, issues API keys and redrives dead letters while it runs, and
-receives webhooks; with ``--env``, administers a deployed environment with the deployer's AWS credentials.
+receives webhooks; with ``--env``, administers a deployed environment with the deployer's AWS credentials;
+and, built on the Python SDK, works with events, subscriptions and keys of any deployment
+(``TRIGGERS_URL`` and ``TRIGGERS_KEY``; see local/api_commands.py).
 
     triggers run                                   # start everything; Ctrl-C stops it
     triggers keys create --tenant acme [--scopes events:write,events:read] [--name ...]
+    triggers events send|list|get|ack|replay|tail ...   # any deployment, with TRIGGERS_KEY
+    triggers subscriptions list|create|get|delete ...
+    triggers keys list|create|revoke ...
     triggers dlq redrive [--max N]                 # dead-lettered deliveries back to the delivery queue
     triggers dlq redrive --env prod [--max N]      # the same in a deployed environment
     triggers admin keys create --env prod --tenant acme [--scopes keys:manage] [--name ...]
@@ -10,6 +15,7 @@ receives webhooks; with ``--env``, administers a deployed environment with the d
 
 ``TRIGGERS_PORT`` (default 8080) picks the API port for the stack's commands; ``TRIGGERS_AWS_PORT`` the
 emulated AWS port. ``--env`` commands act in the account and region of ``AWS_PROFILE``/``AWS_REGION``.
+Exit status: 0 done, 1 refused or failed (the API's message and request id on stderr), 2 usage.
 """
 
 from __future__ import annotations
@@ -18,7 +24,6 @@ import argparse
 import base64
 import logging
 import re
-import signal
 import sys
 import threading
 import warnings
@@ -31,10 +36,11 @@ from pydantic import ValidationError
 from triggers.auth.apikeys import Scope
 from triggers.delivery.signing import SECRET_PREFIX
 from triggers.errors import StorageUnavailable
-from triggers.models import ApiKeyCreated
 from triggers.storage.dynamo import CLIENT_CONFIG
 from triggers.storage.keys import KeyTerms
+from triggers_client import TriggersError
 
+from local import api_commands
 from local.console_site import ConsoleSite
 from local.dead_letters import Redrive, redrive
 from local.deployed import (
@@ -70,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         status: int = args.command(args)
+    except api_commands.UsageError as error:
+        print(f"triggers: {error}", file=sys.stderr)
+        return 2
+    except TriggersError as error:
+        print(f"triggers: {api_commands.explained(error)}", file=sys.stderr)
+        return 1
     except (CliError, DeployedError) as error:
         print(f"triggers: {error}", file=sys.stderr)
         return 1
@@ -79,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(_: argparse.Namespace) -> int:
     config = _config()
     _configure_logging()
-    _stop_on_signals()
+    api_commands.stop_on_signals()
     try:
         with running_stack(config) as stack:
             print(banner(stack), flush=True)
@@ -95,13 +107,21 @@ def run(_: argparse.Namespace) -> int:
 
 
 def create_key(args: argparse.Namespace) -> int:
+    """With --tenant, straight into the running local stack (any tenant); else through the API."""
+    if args.tenant is None:
+        return api_commands.create_key(args)
+    if args.expires_in or args.rate_limit:
+        raise api_commands.UsageError("--expires-in and --rate-limit are set through the API: leave out --tenant")
     state = _running_stack()
     try:
         with _reaching(state):
-            created = issue_key(state, args.tenant, args.scopes, args.name or f"{args.tenant} key")
+            created = issue_key(state, args.tenant, args.scopes or list(Scope), args.name or f"{args.tenant} key")
     except ValidationError as error:
         raise CliError(str(error)) from error
-    _print_key(created)
+    if args.json:
+        print(created.model_dump_json(indent=2))
+    else:
+        api_commands.print_key(created)
     return 0
 
 
@@ -110,14 +130,8 @@ def admin_create_key(args: argparse.Namespace) -> int:
     environment = DeployedEnvironment(args.env)
     terms = KeyTerms(name=args.name or f"{args.tenant} admin key", scopes=frozenset(args.scopes))
     print(f"Creating a key in {environment.where()}.", file=sys.stderr)
-    _print_key(environment.create_key(deployer_dynamodb(), args.tenant, terms))
+    api_commands.print_key(environment.create_key(deployer_dynamodb(), args.tenant, terms))
     return 0
-
-
-def _print_key(created: ApiKeyCreated) -> None:
-    # The key alone on stdout, so `KEY=$(triggers keys create --tenant acme)` works; shown this once only.
-    print(created.key, flush=True)
-    print(f"Key {created.key_id} for tenant {created.tenant_id!r}: {', '.join(created.scopes)}", file=sys.stderr)
 
 
 def redrive_dead_letters(args: argparse.Namespace) -> int:
@@ -148,7 +162,7 @@ def _redrive_deployed(environment: DeployedEnvironment, limit: int | None) -> Re
 def receive(args: argparse.Namespace) -> int:
     if args.fail_times and not args.fail:
         raise CliError("--fail-times needs --fail STATUS")
-    _stop_on_signals()
+    api_commands.stop_on_signals()
     failure = FailurePlan(args.fail, args.fail_times) if args.fail else None
     try:
         receiver = WebhookReceiver(args.port, args.secret, failure, on_delivery=_print_delivery)
@@ -174,13 +188,6 @@ def _answers(failure: FailurePlan | None) -> str:
     if failure.times is None:
         return f"answering {failure.status} to every request"
     return f"answering {failure.status} to the first {failure.times} request(s), then 200"
-
-
-def _stop_on_signals() -> None:
-    # Ctrl-C, kill and process managers all stop cleanly. SIGINT is set explicitly too: a shell that
-    # starts a command in the background makes it ignore SIGINT.
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, signal.default_int_handler)
 
 
 def _running_stack() -> StackState:
@@ -302,24 +309,34 @@ def _positive(value: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="triggers", description="The Triggers API local stack.")
+    parser = argparse.ArgumentParser(
+        prog="triggers", description="The Triggers API: its local stack, and any deployment."
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run_parser = commands.add_parser("run", help="start the local stack and print a demo API key")
     run_parser.set_defaults(command=run)
 
-    keys = commands.add_parser("keys", help="API keys of the running local stack")
+    api_commands.add_event_commands(commands)
+    api_commands.add_subscription_commands(commands)
+
+    keys = commands.add_parser("keys", help="API keys, through the API (or with --tenant, of the local stack)")
     key_commands = keys.add_subparsers(required=True, metavar="COMMAND")
-    create = key_commands.add_parser("create", help="create an API key and print it")
-    create.add_argument("--tenant", required=True, type=_tenant, help="the tenant the key belongs to")
+    create = key_commands.add_parser(
+        "create", parents=[api_commands.api_options()], help="create an API key and print it (once)"
+    )
+    create.add_argument(
+        "--tenant", type=_tenant, help="write the key straight into the running local stack, for any tenant"
+    )
     create.add_argument(
         "--scopes",
         type=_scopes,
-        default=list(Scope),
-        help=f"comma-separated scopes (default: all of {','.join(Scope)})",
+        help=f"comma-separated scopes (with --tenant the default is all of {','.join(Scope)})",
     )
     create.add_argument("--name", help="a label shown in key lists (default: '<tenant> key')")
+    api_commands.add_key_create_options(create)
     create.set_defaults(command=create_key)
+    api_commands.add_key_commands(key_commands)
 
     dlq = commands.add_parser("dlq", help="the delivery dead-letter queue (of the local stack, or of --env)")
     dlq_commands = dlq.add_subparsers(required=True, metavar="COMMAND")

@@ -121,9 +121,14 @@ class ApiStack(Stack):
                     events_table=name(TableName.EVENTS),
                     shard_count=config.shard_count,
                     cursor_secret_name=data.cursor_secret_name,
+                    stats_table=name(TableName.STATS),
                 ),
-                # An event and its delivery attempts are one Query; the inbox pages Query the inbox index.
-                tables=[TableAccess(table[TableName.EVENTS], ("Query",), query_indexes=(INBOX_INDEX.name,))],
+                # An event and its delivery attempts are one Query; the inbox pages Query the inbox index;
+                # GET /v1/stats Queries its key range of the stats table.
+                tables=[
+                    TableAccess(table[TableName.EVENTS], ("Query",), query_indexes=(INBOX_INDEX.name,)),
+                    TableAccess(table[TableName.STATS], ("Query",)),
+                ],
                 secrets=[data.cursor_secret],
             ),
             micro_function(

@@ -122,10 +122,16 @@ class DeliveryStack(Stack):
                 shard_count=config.shard_count,
                 subscriptions_table=name(TableName.SUBSCRIPTIONS),
                 delivery_queue_url=self.delivery_queue.queue_url,
+                stats_table=physical_name(config.prefix, TableName.STATS),
             ),
             # Reads the tenant's subscriptions, records which ones the event owes, queues one job each.
             # UpdateItem: the ledger; PutItem: a skipped attempt for each disabled subscription that matches.
-            tables=[TableAccess(events, ("UpdateItem", "PutItem")), TableAccess(subscriptions, ("Query",))],
+            # The stats: one aggregated UpdateItem per tenant and bucket per stream batch.
+            tables=[
+                TableAccess(events, ("UpdateItem", "PutItem")),
+                TableAccess(subscriptions, ("Query",)),
+                TableAccess(data.tables[TableName.STATS], ("UpdateItem",)),
+            ],
             sends_to=[self.delivery_queue],
             timeout=DISPATCHER_TIMEOUT,
         )

@@ -56,6 +56,7 @@ COUNTER_PANELS: Mapping[str, tuple[MetricName, ...]] = {
         MetricName.DELIVERY_FAILURES,
         MetricName.DELIVERIES_ABANDONED,
         MetricName.DEAD_LETTERED,
+        MetricName.STATS_WRITE_FAILURES,
     ),
 }
 LATENCY_PANELS = (MetricName.DELIVERY_LATENCY,)

@@ -21,6 +21,7 @@ os.environ.update(
         "RATE_LIMITS_TABLE": "test-rate-limits",
         "AUDIT_TABLE": "test-audit",
         "IDEMPOTENCY_TABLE": "test-idempotency",
+        "STATS_TABLE": "test-stats",
         "CURSOR_SECRET_NAME": "test-cursor-signing-key",
         "SHARD_COUNT": "4",
         "BCRYPT_ROUNDS": "4",

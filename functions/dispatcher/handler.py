@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBStreamEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from triggers.delivery.dispatch import Dispatcher, dispatchable
 from triggers.delivery.jobs import JobQueue
@@ -22,10 +22,17 @@ from triggers.observability import logger, metrics, tracer
 from triggers.settings import DispatcherSettings, load_settings
 from triggers.storage.deliveries import DeliveryLedger
 from triggers.storage.dynamo import CLIENT_CONFIG, dynamodb_client
+from triggers.storage.stats import StatsRecorder
 from triggers.storage.subscriptions import SubscriptionStore
+from triggers.tenant_stats import StreamCounter
 
 settings = load_settings(DispatcherSettings)
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
+
+
+@cache
+def counter() -> StreamCounter:
+    return StreamCounter(StatsRecorder(dynamodb_client(), settings.stats_table))
 
 
 @cache
@@ -52,4 +59,8 @@ def dispatch_record(record: DynamoDBRecord) -> None:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=dispatch_record, processor=processor, context=context)
+    response = process_partial_response(
+        event=event, record_handler=dispatch_record, processor=processor, context=context
+    )
+    counter().count_batch(DynamoDBStreamEvent(event).records, response)
+    return response

@@ -1,4 +1,4 @@
-"""GET /v1/inbox, GET /v1/events and GET /v1/events/{event_id}."""
+"""The read routes: GET /v1/inbox, GET /v1/events, GET /v1/events/{event_id} and GET /v1/stats."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from triggers.cursor import CursorCodec
 from triggers.event_listing import EventListing
 from triggers.http import api_handler, caller, create_app, json_response, route
-from triggers.models import Event, EventPage, EventsQuery, InboxQuery
+from triggers.models import Event, EventPage, EventsQuery, InboxQuery, Stats, StatsQuery
 from triggers.settings import InboxSettings, load_settings
 from triggers.storage.dynamo import dynamodb_client
 from triggers.storage.event_pages import EventPages
 from triggers.storage.events import EventStore
+from triggers.storage.stats import StatsReader
+from triggers.tenant_stats import TenantStats
 
 settings = load_settings(InboxSettings)
 app = create_app()
@@ -39,6 +41,16 @@ def list_inbox(query: Annotated[InboxQuery, Query()]) -> Response[str]:
 @route(app, "GET /v1/events", 200, EventPage, "Every event in retention, any status, newest first by default")
 def list_events(query: Annotated[EventsQuery, Query()]) -> Response[str]:
     return json_response(200, listing().history(caller(app).tenant_id, query))
+
+
+@cache
+def tenant_stats() -> TenantStats:
+    return TenantStats(StatsReader(dynamodb_client(), settings.stats_table))
+
+
+@route(app, "GET /v1/stats", 200, Stats, "Counters and delivery latency per minute, hour or day")
+def get_stats(query: Annotated[StatsQuery, Query()]) -> Response[str]:
+    return json_response(200, tenant_stats().report(caller(app).tenant_id, query))
 
 
 @route(app, "GET /v1/events/{event_id}", 200, Event, "The event, its status and deliveries")

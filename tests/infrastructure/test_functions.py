@@ -51,7 +51,7 @@ EXPECTED_DYNAMODB_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
         "idempotency": {"GetItem", "PutItem", "UpdateItem", "DeleteItem"},
     },
     # An event and its delivery attempts are read with one Query.
-    FunctionName.INBOX: {"events": {"Query"}, "events/index/inbox": {"Query"}},
+    FunctionName.INBOX: {"events": {"Query"}, "events/index/inbox": {"Query"}, "stats": {"Query"}},
     FunctionName.ACK: {
         # Erasing an event deletes its attempt records too: found by Query, deleted in batches.
         "events": {"UpdateItem", "DeleteItem", "Query", "BatchWriteItem"},
@@ -72,6 +72,7 @@ EXPECTED_DYNAMODB_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
     },
     FunctionName.DISPATCHER: {
         "events": {"UpdateItem", "PutItem"},  # PutItem: skipped attempts for disabled subscriptions
+        "stats": {"UpdateItem"},  # one aggregated write per tenant and bucket per stream batch
         "subscriptions": {"Query"},
         # What the stream's event source mapping needs; ListStreams has no resource-level permissions.
         "events.StreamArn": {"DescribeStream", "GetRecords", "GetShardIterator"},

@@ -85,6 +85,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GET /v1/stats
+         * @description Needs an API key with the `events:read` scope.
+         */
+        get: operations["get_stats_v1_stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events/{event_id}": {
         parameters: {
             query?: never;
@@ -789,6 +809,11 @@ export interface components {
             /** Message */
             message: string;
         };
+        /**
+         * Granularity
+         * @enum {string}
+         */
+        Granularity: "minute" | "hour" | "day";
         /** Health */
         Health: {
             /** Status */
@@ -838,6 +863,16 @@ export interface components {
              * @description Omitted: the creating key's own limit. Never above the creating key's limit.
              */
             rate_limit_per_second?: number | null;
+        };
+        /**
+         * LatencyPercentiles
+         * @description From a fixed histogram: each is the upper bound of the bucket the percentile falls in.
+         */
+        LatencyPercentiles: {
+            /** P50 */
+            p50: number | null;
+            /** P95 */
+            p95: number | null;
         };
         /**
          * Order
@@ -913,6 +948,54 @@ export interface components {
             response_excerpt: string;
             /** Error */
             error?: string | null;
+        };
+        /** Stats */
+        Stats: {
+            granularity: components["schemas"]["Granularity"];
+            /**
+             * Since
+             * @description The window served: at most 48 h of minutes, 90 days of hours, 400 of days
+             */
+            since: string;
+            /** Until */
+            until: string;
+            /**
+             * Buckets
+             * @description Every bucket of the window, oldest first; empty ones as zeros
+             */
+            buckets: components["schemas"]["StatsBucket"][];
+        };
+        /** StatsBucket */
+        StatsBucket: {
+            /** Start */
+            start: string;
+            /** Ingested */
+            ingested: number;
+            /** Delivered */
+            delivered: number;
+            /** Failed */
+            failed: number;
+            /** Acknowledged */
+            acknowledged: number;
+            /** Attempts */
+            attempts: number;
+            /** @description From ingestion to a subscriber's 2xx */
+            latency_ms: components["schemas"]["LatencyPercentiles"];
+        };
+        /** StatsQuery */
+        StatsQuery: {
+            /** @default hour */
+            granularity: components["schemas"]["Granularity"];
+            /**
+             * Since
+             * @description Default: one window before `until`
+             */
+            since?: string | null;
+            /**
+             * Until
+             * @description Default: now
+             */
+            until?: string | null;
         };
         /**
          * Subscription
@@ -1393,6 +1476,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_stats_v1_stats_get: {
+        parameters: {
+            query?: {
+                granularity?: components["schemas"]["Granularity"];
+                /** @description Default: one window before `until` */
+                since?: string;
+                /** @description Default: now */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counters and delivery latency per minute, hour or day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
                 };
             };
             /** @description Bad Request */

@@ -44,3 +44,8 @@ def highest_id_at(moment: datetime) -> str:
     ms = _unix_ms(moment)
     random_bits = ((1 << 12) - 1) << 64 | ((1 << 62) - 1)
     return str(uuid.UUID(int=(ms << 80) | _VERSION_7 | _VARIANT_RFC | random_bits))
+
+
+def moment_of(uuid7: str) -> datetime:
+    """When a UUIDv7 was minted (its first 48 bits are milliseconds since the epoch)."""
+    return _EPOCH + timedelta(milliseconds=int(uuid7.replace("-", "")[:12], 16))

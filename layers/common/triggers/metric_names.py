@@ -29,3 +29,5 @@ class MetricName(StrEnum):
     # Deliveries a tenant's doing ended (subscription deleted or disabled, 410 Gone, target refused): no DLQ.
     DELIVERIES_ABANDONED = "DeliveriesAbandoned"
     DELIVERY_LATENCY = "DeliveryLatency"
+    # A stream batch whose tenant stats could not be written (they are best effort; delivery is not).
+    STATS_WRITE_FAILURES = "StatsWriteFailures"

@@ -595,6 +595,44 @@ class AuditQuery(BaseModel):
     cursor: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
+class Granularity(StrEnum):
+    MINUTE = "minute"
+    HOUR = "hour"
+    DAY = "day"
+
+
+class StatsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    granularity: Granularity = Granularity.HOUR
+    since: Timestamp | None = Field(default=None, description="Default: one window before `until`")
+    until: Timestamp | None = Field(default=None, description="Default: now")
+
+
+class LatencyPercentiles(BaseModel):
+    """From a fixed histogram: each is the upper bound of the bucket the percentile falls in."""
+
+    p50: int | None
+    p95: int | None
+
+
+class StatsBucket(BaseModel):
+    start: str
+    ingested: int
+    delivered: int
+    failed: int
+    acknowledged: int
+    attempts: int
+    latency_ms: LatencyPercentiles = Field(description="From ingestion to a subscriber's 2xx")
+
+
+class Stats(BaseModel):
+    granularity: Granularity
+    since: str = Field(description="The window served: at most 48 h of minutes, 90 days of hours, 400 of days")
+    until: str
+    buckets: list[StatsBucket] = Field(description="Every bucket of the window, oldest first; empty ones as zeros")
+
+
 class Health(BaseModel):
     status: str
     version: str

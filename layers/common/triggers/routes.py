@@ -71,6 +71,7 @@ ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec("POST", "/v1/events/batch", FunctionName.INGEST, Scope.EVENTS_WRITE, 4 * 1024 * KIB, _INGEST_ERRORS),
     RouteSpec("GET", "/v1/inbox", FunctionName.INBOX, Scope.EVENTS_READ),
     RouteSpec("GET", "/v1/events", FunctionName.INBOX, Scope.EVENTS_READ),
+    RouteSpec("GET", "/v1/stats", FunctionName.INBOX, Scope.EVENTS_READ),
     RouteSpec("GET", "/v1/events/{event_id}", FunctionName.INBOX, Scope.EVENTS_READ),
     RouteSpec("POST", "/v1/events/{event_id}/ack", FunctionName.ACK, Scope.EVENTS_READ),
     RouteSpec("POST", "/v1/inbox/ack", FunctionName.ACK, Scope.EVENTS_READ, 16 * KIB),

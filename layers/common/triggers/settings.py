@@ -46,6 +46,7 @@ class IngestSettings(ShardedEventsSettings):
 
 class InboxSettings(ShardedEventsSettings):
     cursor_secret_name: str
+    stats_table: str
 
 
 class AckSettings(ShardedEventsSettings):
@@ -84,6 +85,7 @@ class SubscriptionsSettings(ShardedEventsSettings, OutboundWebhookSettings):
 class DispatcherSettings(ShardedEventsSettings):
     subscriptions_table: str
     delivery_queue_url: str
+    stats_table: str
 
 
 class WorkerSettings(ShardedEventsSettings, OutboundWebhookSettings):

@@ -18,6 +18,7 @@ class TableName(StrEnum):
     RATE_LIMITS = "rate-limits"
     AUDIT = "audit"
     IDEMPOTENCY = "idempotency"
+    STATS = "stats"
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,15 @@ IDEMPOTENCY = TableSpec(
     purpose="Powertools idempotency records (24 h)",
 )
 
-ALL_TABLES: tuple[TableSpec, ...] = (EVENTS, API_KEYS, SUBSCRIPTIONS, RATE_LIMITS, AUDIT, IDEMPOTENCY)
+STATS = TableSpec(
+    name=TableName.STATS,
+    partition_key="pk",  # "<tenant>#<minute|hour>"
+    sort_key="start",  # the bucket's start, ISO 8601 UTC: time ranges are key ranges
+    ttl_attribute="expires_at",
+    purpose="Per-tenant counters per minute and per hour, kept by the stream consumer",
+)
+
+ALL_TABLES: tuple[TableSpec, ...] = (EVENTS, API_KEYS, SUBSCRIPTIONS, RATE_LIMITS, AUDIT, IDEMPOTENCY, STATS)
 
 
 def physical_name(prefix: str, table: TableName) -> str:
