@@ -32,6 +32,7 @@ AUDIT_PAGE_SIZE = 50  # the console's page of audit entries
 ATTEMPTS_PAGE_SIZE = 25  # the console's page of a webhook's attempts
 ATTEMPTS_PER_EVENT = 3  # the stack runs with RETRY_DELAYS_SECONDS=1,1 (tests/e2e/conftest.py)
 FAILING_EVENTS = 9  # 27 failed attempts: more than a page
+STAT_TILES = ("ingested", "delivered", "acknowledged", "failed", "attempts")  # the console's order
 Tab = Callable[..., ConsoleTab]
 
 
@@ -270,7 +271,9 @@ def test_a_webhook_is_tested_disabled_enabled_recovered_and_rotated(
     expect(result).to_contain_text("HTTP 200")
     expect(result).to_contain_text('{"ok":true}')  # what the receiver answered
     (test_delivery,) = receiver.deliveries
-    assert Webhook(first_secret).verify(test_delivery.body, dict(test_delivery.headers))["event_type"] == "triggers.test"
+    assert (
+        Webhook(first_secret).verify(test_delivery.body, dict(test_delivery.headers))["event_type"] == "triggers.test"
+    )
 
     actions.get_by_role("button", name="Disable").click()
     confirm = page.get_by_role("dialog", name="Disable this webhook?")
@@ -435,7 +438,9 @@ def test_what_a_key_may_not_do_is_not_offered(
     assert created.status_code == 201, created.text
     event_id = post_event(api, unique_type("console-scoped"))
     console.sign_in_quietly(created.json()["key"], f"/events?event={event_id}")
-    expect(nav.get_by_role("link")).to_have_text(["Events", "API keys", "Audit log", re.compile("API docs")])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Overview", "Events", "Metrics", "API keys", "Audit log", re.compile("API docs")]
+    )
     panel = page.get_by_role("dialog", name="Event")
     expect(panel.get_by_role("button", name="Acknowledge")).to_be_enabled()
     expect(panel.get_by_role("button", name="Replay")).to_have_count(0)
@@ -449,6 +454,10 @@ def test_what_a_key_may_not_do_is_not_offered(
     expect(form.get_by_role("checkbox", name=re.compile("events:write"))).to_be_disabled()
     expect(form.get_by_role("checkbox", name=re.compile("subscriptions:manage"))).to_be_disabled()
     console.assert_accessible_and_fits()
+    page.keyboard.press("Escape")
+    nav.get_by_role("link", name="Overview").click()
+    expect(page.get_by_role("region", name="Failing webhooks")).to_contain_text("needs the subscriptions:manage scope")
+    expect(page.get_by_role("region", name="Failed events")).to_be_visible()
     # No 403 anywhere: the tab's console errors are checked when it closes.
 
 
@@ -487,6 +496,71 @@ def test_the_audit_log_pages_and_filters_by_action_and_time(
     expect(rows).to_have_count(AUDIT_PAGE_SIZE + 1)  # both pages, as loaded before
 
 
+def test_the_overview_and_the_metrics_show_what_happened(
+    tab: Tab,
+    tenant_key: Callable[..., str],
+    client_for: Callable[..., httpx.Client],
+    failing_receiver: WebhookReceiver,
+    receiver: WebhookReceiver,
+) -> None:
+    key = tenant_key("console-stats")
+    api = client_for(key)
+    failing = api.post("/v1/subscriptions", json={"target_url": failing_receiver.url(), "event_types": ["invoice.*"]})
+    parked = api.post("/v1/subscriptions", json={"target_url": receiver.url(), "event_types": ["nothing.*"]})
+    assert failing.status_code == parked.status_code == 201
+    parked_id = parked.json()["subscription_id"]
+    assert api.patch(f"/v1/subscriptions/{parked_id}", json={"status": "disabled"}).status_code == 200
+    failed_ids = [post_event(api, "invoice.issued") for _ in range(3)]
+    for _ in range(2):
+        post_event(api, "order.created")  # no webhook wants these
+
+    def totals() -> dict[str, int]:
+        buckets = api.get("/v1/stats", params={"granularity": "hour"}).json()["buckets"]
+        return {name: sum(bucket[name] for bucket in buckets) for name in STAT_TILES}
+
+    settled = {
+        "ingested": 5,
+        "delivered": 0,
+        "acknowledged": 0,
+        "failed": 3,
+        "attempts": 3 * ATTEMPTS_PER_EVENT,
+    }  # retried, then given up
+    wait_until(lambda: totals() == settled, "the stats to count every event and attempt")
+
+    console = tab()
+    console.sign_in_quietly(key, "/")
+    page = console.page
+    expect(page).to_have_url(re.compile(r"/overview$"))  # the start page of a key that reads events
+    last_day = page.get_by_role("region", name="Last 24 hours")
+    expect(last_day.get_by_role("definition")).to_have_text([str(settled[name]) for name in STAT_TILES])
+    expect(last_day.locator("svg .recharts-line")).to_have_count(4)  # the chart, loaded lazily
+    failing_list = page.get_by_role("list", name="Failing webhooks")
+    expect(failing_list.get_by_role("listitem")).to_have_count(2)
+    expect(failing_list.get_by_role("listitem").filter(has_text=failing_receiver.url())).to_contain_text("HTTP 500")
+    expect(failing_list.get_by_role("listitem").filter(has_text=receiver.url())).to_contain_text("disabled")
+    expect(page.get_by_role("list", name="Failed events").get_by_role("link")).to_have_count(len(failed_ids))
+    console.assert_accessible_and_fits()
+
+    page.get_by_role("link", name="All metrics").click()
+    expect(page).to_have_url(re.compile(r"/metrics$"))
+    page.get_by_role("button", name="1 hour").click()
+    expect(page).to_have_url(re.compile(r"range=1h"))
+    events_chart = page.get_by_role("figure", name="Events per minute")
+    expect(events_chart.locator("svg .recharts-line")).to_have_count(4)
+    expect(
+        page.get_by_role("figure", name="Delivery attempts per minute").locator(".recharts-bar-rectangle")
+    ).not_to_have_count(0)
+    events_chart.get_by_text("The numbers").click()
+    ingested = events_chart.get_by_role("row").locator("td:nth-child(2)").all_inner_texts()
+    assert len(ingested) in {60, 61}  # a minute each, quiet ones as zeros
+    assert sum(int(count) for count in ingested) == settled["ingested"]
+    console.assert_accessible_and_fits()
+    page.get_by_role("button", name="7 days").click()
+    expect(page).to_have_url(re.compile(r"range=7d"))
+    week = page.get_by_role("region", name="Totals over the last 7 days")
+    expect(week.get_by_role("definition")).to_have_text([str(settled[name]) for name in STAT_TILES])
+
+
 def test_sign_out_forgets_the_key(tab: Tab, local_stack: LocalStack) -> None:
     console = tab()
     console.sign_in_quietly(local_stack.demo_key, "/keys")
@@ -501,7 +575,9 @@ def test_sign_out_forgets_the_key(tab: Tab, local_stack: LocalStack) -> None:
     expect(page).to_have_url(re.compile(r"/sign-in$"))
 
 
-@pytest.mark.parametrize("path", ["/events", "/webhooks", "/keys", "/audit", "/no-such-page"])
+@pytest.mark.parametrize(
+    "path", ["/overview", "/events", "/webhooks", "/metrics?range=1h", "/keys", "/audit", "/no-such-page"]
+)
 def test_every_page_works_on_a_phone(tab: Tab, local_stack: LocalStack, path: str) -> None:
     console = tab(PHONE)
     console.sign_in_quietly(local_stack.demo_key, path)

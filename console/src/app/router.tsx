@@ -54,11 +54,13 @@ function RequireScope({ page }: { page: Page }) {
 
 // Each page is its own chunk: the first visit downloads the shell and the page it lands on.
 const PAGE_ROUTES: Record<Page["path"], RouteObject[]> = {
+  [paths.overview]: [{ index: true, lazy: async () => ({ Component: (await import("./routes/overview")).OverviewRoute }) }],
   [paths.events]: [{ index: true, lazy: async () => ({ Component: (await import("./routes/events")).EventsRoute }) }],
   [paths.webhooks]: [
     { index: true, lazy: async () => ({ Component: (await import("./routes/webhooks")).WebhooksRoute }) },
     { path: ":subscriptionId", lazy: async () => ({ Component: (await import("./routes/webhook")).WebhookRoute }) },
   ],
+  [paths.metrics]: [{ index: true, lazy: async () => ({ Component: (await import("./routes/metrics")).MetricsRoute }) }],
   [paths.keys]: [{ index: true, lazy: async () => ({ Component: (await import("./routes/keys")).KeysRoute }) }],
   [paths.audit]: [{ index: true, lazy: async () => ({ Component: (await import("./routes/audit")).AuditRoute }) }],
 };

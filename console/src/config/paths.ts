@@ -33,8 +33,10 @@ interface PageEntry {
 
 /** The pages behind a key, in navigation order. */
 export const PAGES = [
+  { path: paths.overview, label: "Overview", scope: "events:read" },
   { path: paths.events, label: "Events", scope: "events:read" },
   { path: paths.webhooks, label: "Webhooks", scope: "subscriptions:manage" },
+  { path: paths.metrics, label: "Metrics", scope: "events:read" },
   { path: paths.keys, label: "API keys", scope: "keys:manage" },
   { path: paths.audit, label: "Audit log", scope: "keys:manage" },
 ] as const satisfies readonly PageEntry[];

@@ -1,4 +1,4 @@
-import { infiniteQueryOptions, useInfiniteQuery } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery } from "@tanstack/react-query";
 
 import type { components, paths } from "@/api/schema";
 import { api, unwrap } from "@/lib/api-client";
@@ -35,4 +35,12 @@ export function attemptsQueryOptions(subscriptionId: string, filters: AttemptFil
 /** The webhook's delivery attempts, newest first; refreshed while shown, so a test or a recovery shows up as it happens. */
 export function useAttempts(subscriptionId: string, filters: AttemptFilters, { enabled = true }: { enabled?: boolean } = {}) {
   return useInfiniteQuery({ ...attemptsQueryOptions(subscriptionId, filters), enabled, refetchInterval: LIVE_REFRESH_MS });
+}
+
+/** A webhook's latest attempt, whatever its outcome: whether it is failing now. */
+export function latestAttemptQueryOptions(subscriptionId: string) {
+  return queryOptions({
+    queryKey: ["attempts", subscriptionId, "latest"],
+    queryFn: async ({ signal }) => (await getAttemptsPage(subscriptionId, { limit: 1 }, signal)).attempts[0] ?? null,
+  });
 }

@@ -4,6 +4,7 @@ import { LoadMore } from "@/components/load-more";
 import { Section } from "@/components/section";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { ToggleGroup } from "@/components/ui/toggle-group";
 import { eventPath } from "@/config/paths";
 import { useCan } from "@/lib/auth";
 import { cn } from "@/lib/cn";
@@ -13,6 +14,7 @@ import { ATTEMPT_OUTCOMES, useAttempts, type AttemptOutcome, type SubscriptionAt
 
 const OUTCOME_TONES: Record<AttemptOutcome, BadgeTone> = { succeeded: "success", failed: "danger", skipped: "neutral" };
 const OUTCOME_LABELS: Record<AttemptOutcome, string> = { succeeded: "Succeeded", failed: "Failed", skipped: "Skipped" };
+const OUTCOME_CHOICES = [[undefined, "All"], ...ATTEMPT_OUTCOMES.map((outcome) => [outcome, OUTCOME_LABELS[outcome]] as const)] as const;
 
 export interface AttemptsSectionProps {
   subscriptionId: string;
@@ -26,7 +28,7 @@ export interface AttemptsSectionProps {
 export function AttemptsSection({ subscriptionId, outcome, onOutcomeChange, enabled }: AttemptsSectionProps) {
   const attempts = useAttempts(subscriptionId, outcome === undefined ? {} : { outcome }, { enabled });
   return (
-    <Section title="Delivery attempts" actions={<OutcomeFilter value={outcome} onChange={onOutcomeChange} />}>
+    <Section title="Delivery attempts" actions={<ToggleGroup label="Show attempts" options={OUTCOME_CHOICES} value={outcome} onChange={onOutcomeChange} />}>
       {attempts.isPending ? (
         <LoadingState label="Loading attempts…" />
       ) : attempts.isError ? (
@@ -44,28 +46,6 @@ export function AttemptsSection({ subscriptionId, outcome, onOutcomeChange, enab
         </div>
       )}
     </Section>
-  );
-}
-
-/** All, or one outcome: toggle buttons, one click each. */
-function OutcomeFilter({ value, onChange }: { value: AttemptOutcome | undefined; onChange: (outcome: AttemptOutcome | undefined) => void }) {
-  const choices: [AttemptOutcome | undefined, string][] = [[undefined, "All"], ...ATTEMPT_OUTCOMES.map((outcome): [AttemptOutcome, string] => [outcome, OUTCOME_LABELS[outcome]])];
-  return (
-    <div role="group" aria-label="Show attempts" className="flex rounded-md border border-slate-300 bg-white p-0.5">
-      {choices.map(([outcome, label]) => (
-        <button
-          key={label}
-          type="button"
-          aria-pressed={value === outcome}
-          onClick={() => {
-            onChange(outcome);
-          }}
-          className={cn("rounded px-2.5 py-1 text-sm font-medium", value === outcome ? "bg-indigo-700 text-white" : "text-slate-700 hover:bg-slate-100")}
-        >
-          {label}
-        </button>
-      ))}
-    </div>
   );
 }
 
