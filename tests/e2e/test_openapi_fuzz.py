@@ -14,7 +14,7 @@ from .helpers import LocalStack
 
 ST = Path(sys.executable).with_name("st")
 # Small enough for `make test`; `FUZZ_EXAMPLES=200 make e2e` searches harder.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 
 
 def test_the_api_conforms_to_its_openapi_document(local_stack: LocalStack, tenant_key: Callable[..., str]) -> None:
