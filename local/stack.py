@@ -53,7 +53,9 @@ LOCAL_OPERATOR = "local-operator"
 # Function settings the local stack chooses; anything already in the environment wins.
 LOCAL_FUNCTION_DEFAULTS = {
     "POWERTOOLS_SERVICE_NAME": "triggers-local",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    # INFO: a line per accepted event, scheduled retry and abandoned delivery; dead letters are WARNING,
+    # faults ERROR with a stack trace.
+    "POWERTOOLS_LOG_LEVEL": "INFO",
     # EMF lines on stdout mean nothing without CloudWatch; POWERTOOLS_METRICS_DISABLED=false shows them.
     "POWERTOOLS_METRICS_DISABLED": "true",
     "SHARD_COUNT": "4",

@@ -27,7 +27,14 @@ class LocalStack:
     startup_log_bytes: int  # where the banner ends; everything after it is the functions' and server's logs
 
     def logs_since_startup(self) -> str:
-        return self.log_path.read_bytes()[self.startup_log_bytes :].decode(errors="replace")
+        return self.logs_since(self.startup_log_bytes)
+
+    def log_size(self) -> int:
+        """Where the log ends now: ``logs_since`` of it later is what the stack logged meanwhile."""
+        return self.log_path.stat().st_size
+
+    def logs_since(self, offset: int) -> str:
+        return self.log_path.read_bytes()[offset:].decode(errors="replace")
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Runs the ``triggers`` CLI against this stack."""
