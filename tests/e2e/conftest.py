@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
+from local.receiver import FailurePlan, WebhookReceiver
+
 from .helpers import KEY_PATTERN, LocalStack, stack_environment, start_stack, wait_for_banner
 
 
@@ -100,3 +102,19 @@ def tenant_key(local_stack: LocalStack) -> Callable[..., str]:
         return key
 
     return create
+
+
+@pytest.fixture
+def start_receiver() -> Iterator[Callable[..., WebhookReceiver]]:
+    """Starts webhook receivers on free ports; stops them after the test."""
+    started: list[WebhookReceiver] = []
+
+    def start(failure: FailurePlan | None = None) -> WebhookReceiver:
+        receiver = WebhookReceiver(failure=failure)
+        receiver.start()
+        started.append(receiver)
+        return receiver
+
+    yield start
+    for receiver in started:
+        receiver.stop()

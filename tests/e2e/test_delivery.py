@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -35,22 +35,6 @@ def eventually(check: Callable[[], T], timeout: float = 10.0) -> T:
             pytest.fail(f"not true within {timeout}s: {check.__doc__ or check}")
         time.sleep(0.05)
     return result
-
-
-@pytest.fixture
-def start_receiver() -> Iterator[Callable[..., WebhookReceiver]]:
-    """Starts webhook receivers on free ports; stops them after the test."""
-    started: list[WebhookReceiver] = []
-
-    def start(failure: FailurePlan | None = None) -> WebhookReceiver:
-        receiver = WebhookReceiver(failure=failure)
-        receiver.start()
-        started.append(receiver)
-        return receiver
-
-    yield start
-    for receiver in started:
-        receiver.stop()
 
 
 def subscribe(api: httpx.Client, receiver: WebhookReceiver, event_type: str) -> dict[str, Any]:
