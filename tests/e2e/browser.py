@@ -93,7 +93,8 @@ class ConsoleTab:
         return overflow
 
     def assert_accessible_and_fits(self) -> None:
-        assert self.axe_violations() == [], self.page.url
+        violations = self.axe_violations()
+        assert violations == [], f"{self.page.url}: {violations}"
         assert self.horizontal_overflow() <= 0, f"{self.page.url} scrolls sideways"
 
 

@@ -53,11 +53,16 @@ function RequireScope({ page }: { page: Page }) {
 }
 
 // Each page is its own chunk: the first visit downloads the shell and the page it lands on.
-const PAGE_ROUTES: Record<Page["path"], NonNullable<RouteObject["lazy"]>> = {
-  [paths.events]: async () => ({ Component: (await import("./routes/events")).EventsRoute }),
-  [paths.webhooks]: async () => ({ Component: (await import("./routes/webhooks")).WebhooksRoute }),
-  [paths.keys]: async () => ({ Component: (await import("./routes/keys")).KeysRoute }),
-  [paths.audit]: async () => ({ Component: (await import("./routes/audit")).AuditRoute }),
+const PAGE_ROUTES: Record<Page["path"], RouteObject[]> = {
+  [paths.overview]: [{ index: true, lazy: async () => ({ Component: (await import("./routes/overview")).OverviewRoute }) }],
+  [paths.events]: [{ index: true, lazy: async () => ({ Component: (await import("./routes/events")).EventsRoute }) }],
+  [paths.webhooks]: [
+    { index: true, lazy: async () => ({ Component: (await import("./routes/webhooks")).WebhooksRoute }) },
+    { path: ":subscriptionId", lazy: async () => ({ Component: (await import("./routes/webhook")).WebhookRoute }) },
+  ],
+  [paths.metrics]: [{ index: true, lazy: async () => ({ Component: (await import("./routes/metrics")).MetricsRoute }) }],
+  [paths.keys]: [{ index: true, lazy: async () => ({ Component: (await import("./routes/keys")).KeysRoute }) }],
+  [paths.audit]: [{ index: true, lazy: async () => ({ Component: (await import("./routes/audit")).AuditRoute }) }],
 };
 
 const router = createBrowserRouter([
@@ -69,7 +74,7 @@ const router = createBrowserRouter([
         element: <RequireKey />,
         children: [
           { index: true, element: <HomeRoute /> },
-          ...PAGES.map((page) => ({ element: <RequireScope page={page} />, children: [{ path: page.path, lazy: PAGE_ROUTES[page.path] }] })),
+          ...PAGES.map((page) => ({ element: <RequireScope page={page} />, children: [{ path: page.path, children: PAGE_ROUTES[page.path] }] })),
           { path: "*", lazy: async () => ({ Component: (await import("./routes/not-found")).NotFoundRoute }) },
         ],
       },

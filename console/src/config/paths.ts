@@ -4,13 +4,25 @@ export const paths = {
   /** Redirects to the first page the key's scopes open. */
   home: "/",
   signIn: "/sign-in",
+  overview: "/overview",
   events: "/events",
   webhooks: "/webhooks",
+  metrics: "/metrics",
   keys: "/keys",
   audit: "/audit",
   /** Swagger UI, served by the API itself (locally and behind CloudFront). */
   apiDocs: "/docs",
 } as const;
+
+/** One webhook's page. */
+export function webhookPath(subscriptionId: string): string {
+  return `${paths.webhooks}/${encodeURIComponent(subscriptionId)}`;
+}
+
+/** The events page with one event's detail open (and, optionally, other filters). */
+export function eventPath(eventId: string, filters: Record<string, string> = {}): string {
+  return `${paths.events}?${new URLSearchParams({ ...filters, event: eventId }).toString()}`;
+}
 
 interface PageEntry {
   path: string;
@@ -21,8 +33,10 @@ interface PageEntry {
 
 /** The pages behind a key, in navigation order. */
 export const PAGES = [
+  { path: paths.overview, label: "Overview", scope: "events:read" },
   { path: paths.events, label: "Events", scope: "events:read" },
   { path: paths.webhooks, label: "Webhooks", scope: "subscriptions:manage" },
+  { path: paths.metrics, label: "Metrics", scope: "events:read" },
   { path: paths.keys, label: "API keys", scope: "keys:manage" },
   { path: paths.audit, label: "Audit log", scope: "keys:manage" },
 ] as const satisfies readonly PageEntry[];

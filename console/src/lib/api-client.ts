@@ -67,7 +67,8 @@ const withApiKey: Middleware = {
 };
 
 /** The one client every feature calls through: same origin as the console, typed from /openapi.json. */
-export const api = createClient<paths>({ baseUrl: "" });
+// The origin spelled out, not left relative, so the same client also runs under jsdom in unit tests.
+export const api = createClient<paths>({ baseUrl: window.location.origin });
 api.use(withApiKey);
 
 interface CallResult<Data> {

@@ -1,5 +1,10 @@
+import { Link } from "react-router";
+
 import type { components } from "@/api/schema";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { webhookPath } from "@/config/paths";
+import { useCan } from "@/lib/auth";
+import { cn } from "@/lib/cn";
 import { formatDateTime } from "@/lib/format";
 
 type DeliverySummary = components["schemas"]["DeliverySummary"];
@@ -17,6 +22,7 @@ export function DeliveryAttempts({ delivery }: { delivery: DeliverySummary | und
   const history = delivery?.history ?? [];
   const pending = delivery?.pending_subscriptions ?? [];
   const failed = delivery?.failed_subscriptions ?? [];
+  const canManageWebhooks = useCan("subscriptions:manage");
 
   return (
     <section aria-labelledby="delivery-heading" className="space-y-3">
@@ -40,19 +46,34 @@ export function DeliveryAttempts({ delivery }: { delivery: DeliverySummary | und
               <span className="font-medium text-slate-900">Attempt {attempt.attempt}</span>
               <span className="flex flex-wrap items-center gap-2">
                 <Badge tone={OUTCOME_TONES[attempt.outcome]}>{attempt.outcome}</Badge>
-                <span className="text-slate-700">{attempt.status_code === null || attempt.status_code === undefined ? "no response" : `HTTP ${attempt.status_code}`}</span>
-                <span className="text-slate-600">{attempt.latency_ms} ms</span>
+                {/* A skipped attempt sent nothing (the webhook was disabled): no answer, no time to show. */}
+                {attempt.outcome !== "skipped" && (
+                  <>
+                    <span className="text-slate-700">{attempt.status_code == null ? "no response" : `HTTP ${attempt.status_code}`}</span>
+                    <span className="text-slate-600">{attempt.latency_ms} ms</span>
+                  </>
+                )}
               </span>
               <time dateTime={attempt.at} className="text-slate-600">
                 {formatDateTime(attempt.at)}
               </time>
               <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs text-slate-600 sm:col-span-3">
                 <dt>Webhook</dt>
-                <dd className="font-mono break-all">{attempt.subscription_id}</dd>
+                <dd className="font-mono break-all">
+                  {canManageWebhooks ? (
+                    <Link to={webhookPath(attempt.subscription_id)} className="text-indigo-800 underline underline-offset-2">
+                      {attempt.subscription_id}
+                    </Link>
+                  ) : (
+                    attempt.subscription_id
+                  )}
+                </dd>
                 <dt>webhook-id</dt>
                 <dd className="font-mono break-all">{attempt.webhook_id}</dd>
               </dl>
-              {attempt.error && attempt.error !== `HTTP ${String(attempt.status_code)}` && <span className="text-sm break-words text-red-800 sm:col-span-3">{attempt.error}</span>}
+              {attempt.error && attempt.error !== `HTTP ${String(attempt.status_code)}` && (
+                <span className={cn("text-sm break-words sm:col-span-3", attempt.outcome === "skipped" ? "text-slate-700" : "text-red-800")}>{attempt.error}</span>
+              )}
             </li>
           ))}
         </ol>

@@ -15,7 +15,7 @@ import { useCreateKey, type KeyInput, type Scope } from "../api/create-key";
 const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   "events:write": "Send, replay and delete events",
   "events:read": "Read and acknowledge events",
-  "subscriptions:manage": "Add and remove webhooks",
+  "subscriptions:manage": "Manage webhooks: add, edit, test, recover",
   "keys:manage": "Create and revoke API keys",
 };
 const SCOPES = Object.keys(SCOPE_DESCRIPTIONS) as Scope[];

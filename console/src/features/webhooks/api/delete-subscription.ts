@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap } from "@/lib/api-client";
 
+import { subscriptionQueryOptions } from "./get-subscription";
 import { subscriptionsQueryOptions } from "./get-subscriptions";
 
 export function deleteSubscription(subscriptionId: string) {
@@ -12,6 +13,10 @@ export function useDeleteSubscription() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: deleteSubscription,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: subscriptionsQueryOptions.queryKey }),
+    onSuccess: async (_, subscriptionId) => {
+      // Forgotten, not refetched: asking for it again would only earn a 404.
+      queryClient.removeQueries({ queryKey: subscriptionQueryOptions(subscriptionId).queryKey });
+      await queryClient.invalidateQueries({ queryKey: subscriptionsQueryOptions.queryKey, exact: true });
+    },
   });
 }

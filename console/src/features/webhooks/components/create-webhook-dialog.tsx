@@ -4,29 +4,25 @@ import { SecretReveal } from "@/components/secret-reveal";
 import { ErrorMessage } from "@/components/states";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { TextField } from "@/components/ui/field";
 
 import { useCreateSubscription } from "../api/create-subscription";
-import { parseEventTypes } from "../utils/event-types";
+import { creationOf, NEW_WEBHOOK } from "../utils/webhook-draft";
+
+import { WebhookFields } from "./webhook-fields";
 
 /** Add a webhook, then show its signing secret once; closing the dialog forgets the secret. */
 export function CreateWebhookDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const create = useCreateSubscription();
-  const [targetUrl, setTargetUrl] = useState("");
-  const [eventTypes, setEventTypes] = useState("*");
-  const [description, setDescription] = useState("");
+  const [draft, setDraft] = useState(NEW_WEBHOOK);
 
   const close = () => {
     create.reset();
-    setTargetUrl("");
-    setEventTypes("*");
-    setDescription("");
+    setDraft(NEW_WEBHOOK);
     onClose();
   };
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const trimmed = description.trim();
-    create.mutate({ target_url: targetUrl.trim(), event_types: parseEventTypes(eventTypes), ...(trimmed ? { description: trimmed } : {}) });
+    create.mutate(creationOf(draft));
   };
 
   const created = create.data;
@@ -46,35 +42,7 @@ export function CreateWebhookDialog({ open, onClose }: { open: boolean; onClose:
         </div>
       ) : (
         <form onSubmit={submit} className="space-y-4">
-          <TextField
-            label="Endpoint URL"
-            type="url"
-            required
-            placeholder="https://example.com/webhooks"
-            value={targetUrl}
-            onChange={(event) => {
-              setTargetUrl(event.currentTarget.value);
-            }}
-            hint="Deployed, only public https URLs are accepted."
-          />
-          <TextField
-            label="Event types"
-            required
-            value={eventTypes}
-            onChange={(event) => {
-              setEventTypes(event.currentTarget.value);
-            }}
-            hint="Comma-separated; * matches any part, e.g. order.* or *"
-            spellCheck={false}
-          />
-          <TextField
-            label="Description (optional)"
-            maxLength={256}
-            value={description}
-            onChange={(event) => {
-              setDescription(event.currentTarget.value);
-            }}
-          />
+          <WebhookFields draft={draft} onChange={setDraft} />
           {create.isError && <ErrorMessage error={create.error} title="The webhook was not added" />}
           <div className="flex justify-end gap-2">
             <Button onClick={close}>Cancel</Button>
