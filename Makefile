@@ -5,27 +5,45 @@ BIN    := $(VENV)/bin
 ENV    ?= dev
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck unit integration e2e infra bench synth diff deploy clean
+.PHONY: run test lint typecheck unit integration e2e infra bench synth diff deploy destroy clean
 .PHONY: console console-check chromium screenshots openapi
 
+# Behind a package mirror: pip (and the layer bundle) read PIP_INDEX_URL and pip.conf; uv reads
+# UV_INDEX_URL and uv.toml, and is given PIP_INDEX_URL when UV_INDEX_URL is not set.
+ifdef PIP_INDEX_URL
+export UV_INDEX_URL ?= $(PIP_INDEX_URL)
+endif
+
 $(BIN)/uv:
+	@echo "==> Creating $(VENV) with uv, the installer every other target uses"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 
-# Re-installs only when the lock changes. The project and its Python SDK (clients/python, whose three
-# dependencies are in the lock) are editable installs; the Lambda layer is built from layer.lock alone.
+# Two installs into one .venv, each redone only when its lock changes. `make run` installs the run lock
+# (the local stack, its CLI and the SDK: about 125 MB); every other target the dev lock (the run lock, same
+# pins, plus tests, lint, type checking and the CDK: about 700 MB). The project and its Python SDK
+# (clients/python) are editable installs; the Lambda layer is built from layer.lock alone.
+EDITABLES := -e . -e clients/python
+$(VENV)/.run-installed: requirements/run.lock pyproject.toml clients/python/pyproject.toml | $(BIN)/uv
+	@echo "==> Installing the local stack's packages (requirements/run.lock)"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements/run.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps $(EDITABLES)
+	touch $@
+
 $(VENV)/.synced: requirements/dev.lock pyproject.toml clients/python/pyproject.toml | $(BIN)/uv
+	@echo "==> Installing the development packages (requirements/dev.lock: tests, lint, type checking, CDK)"
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements/dev.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e . -e clients/python
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps $(EDITABLES)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@echo "==> Installing the pinned CDK CLI (package-lock.json)"
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
 # The API starts even when the console cannot be built (no Node.js, or a failed build).
 NPM ?= npm
-run: $(VENV)/.synced
+run: $(VENV)/.run-installed
 	@if command -v $(NPM) >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory console || echo "The console build failed: starting the API without it."; \
 	else \
@@ -34,13 +52,16 @@ run: $(VENV)/.synced
 	$(BIN)/triggers run
 
 test: lint typecheck console-check chromium
+	@echo "==> pytest: unit, integration, e2e and infrastructure tests on $(PYTEST_WORKERS) workers (3 to 6 minutes)"
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 lint: $(VENV)/.synced
+	@echo "==> ruff: lint and format check"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.synced
+	@echo "==> mypy --strict (about 2 minutes without .mypy_cache, seconds with it)"
 	$(BIN)/mypy layers/common/triggers functions local stacks app.py clients/python/src examples
 
 unit integration e2e infra: $(VENV)/.synced
@@ -56,16 +77,19 @@ CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) 
 CONSOLE_PACKAGES := console/node_modules/.installed
 
 $(CONSOLE_PACKAGES): console/package.json console/package-lock.json
+	@echo "==> Installing the console's npm packages (console/package-lock.json)"
 	cd console && npm ci --silent --no-audit --no-fund
 	touch $@
 
 console/dist/index.html: $(CONSOLE_PACKAGES) $(CONSOLE_SOURCES)
+	@echo "==> Building the console (console/dist)"
 	cd console && npm run --silent build
 
 console: console/dist/index.html
 
 # ESLint, tsc and Vitest; the browser tests in tests/e2e need the build.
 console-check: console/dist/index.html
+	@echo "==> Console: ESLint, tsc and Vitest"
 	cd console && npm run --silent lint && npm run --silent typecheck && npm run --silent test -- --reporter=dot
 
 # The browser tests drive Debian's Chromium; installed only when missing (as root, or with sudo).
@@ -104,9 +128,17 @@ diff: $(VENV)/.synced node_modules/.installed console
 bootstrap: $(VENV)/.synced node_modules/.installed
 	$(CDK) bootstrap -c env=$(ENV) --output $(CDK_OUT)
 
+# CI passes REQUIRE_APPROVAL=never: nobody is there to answer the prompt for IAM or security group changes
+# (review them with `make diff` before merging instead; docs/operations.md, "Deploying from CI").
+REQUIRE_APPROVAL ?= broadening
 deploy: $(VENV)/.synced node_modules/.installed console
-	$(CDK) deploy --all -c env=$(ENV) --output $(CDK_OUT) --require-approval broadening \
+	$(CDK) deploy --all -c env=$(ENV) --output $(CDK_OUT) --require-approval $(REQUIRE_APPROVAL) \
 		--outputs-file cdk.out/$(ENV)-outputs.json
+
+# Deletes the environment's stacks after a confirmation prompt (FORCE=1 skips it). prod has termination
+# protection, and what it retains (tables, keys, queues, logs) stays behind: docs/operations.md.
+destroy: $(VENV)/.synced node_modules/.installed console
+	$(CDK) destroy --all -c env=$(ENV) --output $(CDK_OUT) $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .layer-build .pytest_cache .mypy_cache .ruff_cache

@@ -14,10 +14,11 @@
     triggers keys list | current | revoke ID
     triggers keys create --name N --scopes events:read [--expires-in SECONDS] [--rate-limit N]
 
-The API is ``--url``, else ``TRIGGERS_URL``, else the local stack (``TRIGGERS_PORT``, default 8080); the key is
-``TRIGGERS_KEY`` (never an argument, so it stays out of shell history and process lists). Tables are for
-people; ``--json`` prints the API's JSON for scripts. Secrets shown once (a new key or signing secret) go
-alone to stdout, so ``KEY=$(triggers keys create ...)`` works.
+The API is ``--url``, else ``TRIGGERS_URL``, else the local stack: on ``TRIGGERS_PORT``, else the one
+running on this machine (found by its state file, whatever its port). The key is ``TRIGGERS_KEY`` (never
+an argument, so it stays out of shell history and process lists). Tables are for people; ``--json``
+prints the API's JSON for scripts. Secrets shown once (a new key or signing secret) go alone to stdout,
+so ``KEY=$(triggers keys create ...)`` works.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from itertools import islice
+from types import FrameType
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -53,7 +55,8 @@ from triggers_client.models import (
     SubscriptionStatus,
 )
 
-DEFAULT_PORT = 8080
+from local.stack import HOST, configured_api_port, find_running_stack
+
 TAIL_INTERVAL_SECONDS = 1.0
 # How far back each poll of `tail` looks past the newest event it printed: an event is stored a moment
 # after its id and time are chosen, so one may land just behind an event already printed.
@@ -93,16 +96,36 @@ def client_for(args: argparse.Namespace) -> TriggersClient:
 
 
 def api_url(given: str | None) -> str:
-    return (
-        given or os.environ.get("TRIGGERS_URL") or f"http://127.0.0.1:{os.environ.get('TRIGGERS_PORT', DEFAULT_PORT)}"
-    )
+    """``--url``, else ``TRIGGERS_URL``, else the local stack on ``TRIGGERS_PORT``, else the one running here."""
+    deployment = given or os.environ.get("TRIGGERS_URL")
+    if deployment:
+        return deployment
+    try:
+        port = configured_api_port()
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    return f"http://{HOST}:{port}" if port is not None else find_running_stack(None).base_url
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def stop_on_signals() -> None:
     """Ctrl-C, kill and process managers all stop a long-running command cleanly (KeyboardInterrupt).
-    SIGINT is set explicitly too: a shell that starts a command in the background makes it ignore SIGINT."""
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, signal.default_int_handler)
+
+    SIGINT is set explicitly too: a shell that starts a command in the background makes it ignore SIGINT.
+    Only the first signal stops; later ones are ignored, since a second KeyboardInterrupt would break the
+    shutdown half-way (a lock released twice, a thread not joined). Two arrive often: ``make`` forwards
+    the SIGTERM it gets to the command, which the same ``kill`` of the process group reached already.
+    """
+    for stop_signal in _STOP_SIGNALS:
+        signal.signal(stop_signal, _stop_once)
+
+
+def _stop_once(signal_number: int, frame: FrameType | None) -> None:
+    for stop_signal in _STOP_SIGNALS:
+        signal.signal(stop_signal, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def print_json(value: BaseModel | Sequence[BaseModel]) -> None:
@@ -484,7 +507,10 @@ def revoke_key(args: argparse.Namespace) -> int:
 def api_options() -> argparse.ArgumentParser:
     """Options every command against the API takes."""
     options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--url", help="the API's base URL (default: $TRIGGERS_URL, else the local stack)")
+    options.add_argument(
+        "--url",
+        help="the API's base URL (default: $TRIGGERS_URL, else the local stack on $TRIGGERS_PORT or running here)",
+    )
     options.add_argument("--json", action="store_true", help="print the API's JSON instead of a table")
     return options
 

@@ -11,10 +11,10 @@ and, built on the Python SDK, works with events, subscriptions and keys of any d
     triggers dlq redrive [--max N]                 # dead-lettered deliveries back to the delivery queue
     triggers dlq redrive --env prod [--max N]      # the same in a deployed environment
     triggers admin keys create --env prod --tenant acme [--scopes keys:manage] [--name ...]
-    triggers receive --port 9000 [--secret whsec_...] [--fail 500 [--fail-times 3]]
+    triggers receive --port 9000 [--verbose] [--fail 500 [--fail-times 3]]   # TRIGGERS_WEBHOOK_SECRET checks
 
-``TRIGGERS_PORT`` (default 8080) picks the API port for the stack's commands; ``TRIGGERS_AWS_PORT`` the
-emulated AWS port. ``--env`` commands act in the account and region of ``AWS_PROFILE``/``AWS_REGION``.
+The environment variables are in ``ENVIRONMENT`` (``triggers --help`` shows them). ``--env`` commands
+act in the account and region of ``AWS_PROFILE``/``AWS_REGION``.
 Exit status: 0 done, 1 refused or failed (the API's message and request id on stderr), 2 usage.
 """
 
@@ -23,11 +23,12 @@ from __future__ import annotations
 import argparse
 import base64
 import logging
+import os
 import re
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -55,14 +56,30 @@ from local.receiver import Delivery, FailurePlan, WebhookReceiver
 from local.stack import (
     DEFAULT_API_PORT,
     DEMO_TENANT,
+    NoLocalStack,
     PortInUse,
     RunningStack,
     StackConfig,
     StackState,
+    configured_api_port,
+    find_running_stack,
     issue_key,
     running_stack,
     use_aws_emulator,
 )
+
+ENVIRONMENT = """\
+environment:
+  TRIGGERS_PORT     the local stack's API port: `run` listens on it (default 8080; 0: any free port);
+                    the other commands talk to it, or when it is unset, to the stack running on this
+                    machine, whatever its port (found by the state file `run` writes)
+  TRIGGERS_AWS_PORT the emulated AWS's port for `run` (default: any free port)
+  TRIGGERS_URL      a deployment's API URL for the events, subscriptions and keys commands
+  TRIGGERS_KEY      the API key those commands send (the local stack prints one on start)
+  TRIGGERS_WEBHOOK_SECRET  the whsec_ secret `receive` checks signatures with
+
+exit status: 0 done, 1 refused or failed (the reason on stderr), 2 usage
+"""
 
 # Tenant ids become part of DynamoDB keys ("<tenant>#<shard>"), so they stay plain.
 TENANT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -82,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     except TriggersError as error:
         print(f"triggers: {api_commands.explained(error)}", file=sys.stderr)
         return 1
-    except (CliError, DeployedError) as error:
+    except (CliError, DeployedError, NoLocalStack) as error:
         print(f"triggers: {error}", file=sys.stderr)
         return 1
     return status
@@ -165,21 +182,27 @@ def receive(args: argparse.Namespace) -> int:
     api_commands.stop_on_signals()
     failure = FailurePlan(args.fail, args.fail_times) if args.fail else None
     try:
-        receiver = WebhookReceiver(args.port, args.secret, failure, on_delivery=_print_delivery)
+        receiver = WebhookReceiver(args.port, args.secret, failure, on_delivery=_delivery_printer(args.verbose))
     except OSError as error:
         raise CliError(f"cannot listen on port {args.port}: {error.strerror}") from error
     receiver.start()
     with suppress(KeyboardInterrupt):
         print(f"Receiving webhooks on {receiver.url('/')} (any path); {_answers(failure)}.")
-        print("Checking signatures with the given secret." if args.secret else "Add --secret to check signatures.")
+        print("Checking signatures with the given secret." if args.secret else _HOW_TO_CHECK_SIGNATURES)
         print("Press Ctrl-C to stop.", flush=True)
         threading.Event().wait()  # until a signal raises KeyboardInterrupt
     receiver.stop()
     return 0
 
 
-def _print_delivery(delivery: Delivery) -> None:
-    print(delivery.summary(), flush=True)
+_HOW_TO_CHECK_SIGNATURES = "To check signatures, set TRIGGERS_WEBHOOK_SECRET to the subscription's whsec_ secret."
+
+
+def _delivery_printer(verbose: bool) -> Callable[[Delivery], None]:
+    def print_delivery(delivery: Delivery) -> None:
+        print(delivery.summary() + (f"\n{delivery.details()}" if verbose else ""), flush=True)
+
+    return print_delivery
 
 
 def _answers(failure: FailurePlan | None) -> str:
@@ -192,10 +215,10 @@ def _answers(failure: FailurePlan | None) -> str:
 
 def _running_stack() -> StackState:
     """The running stack's state, with this process's AWS clients pointed at its emulator."""
-    port = _config().api_port
-    state = StackState.load(port)
-    if state is None:
-        raise CliError(f"no local stack is running on port {port}; start one with `make run`")
+    try:
+        state = find_running_stack(configured_api_port())
+    except ValueError as error:
+        raise CliError(str(error)) from error
     use_aws_emulator(state.aws_endpoint)
     return state
 
@@ -310,7 +333,10 @@ def _positive(value: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="triggers", description="The Triggers API: its local stack, and any deployment."
+        prog="triggers",
+        description="The Triggers API: its local stack, and any deployment.",
+        epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -366,8 +392,13 @@ def _parser() -> argparse.ArgumentParser:
     receive_parser = commands.add_parser("receive", help="a webhook receiver on 127.0.0.1 that prints deliveries")
     receive_parser.add_argument("--port", type=_port, default=9000, help="the port to listen on (default: 9000)")
     receive_parser.add_argument(
-        "--secret", type=_secret, help="the subscription's whsec_ secret, to check signatures (never printed)"
+        "--secret",
+        type=_secret,
+        default=os.environ.get("TRIGGERS_WEBHOOK_SECRET") or None,
+        help="the subscription's whsec_ secret, to check signatures; never printed (default: "
+        "$TRIGGERS_WEBHOOK_SECRET, which unlike an argument stays out of `ps` and shell history)",
     )
+    receive_parser.add_argument("--verbose", "-v", action="store_true", help="print each delivery's headers and body")
     receive_parser.add_argument("--fail", type=_failure_status, metavar="STATUS", help="answer STATUS instead of 200")
     receive_parser.add_argument(
         "--fail-times", type=_positive, metavar="K", help="answer --fail STATUS to the first K requests only"

@@ -2,7 +2,8 @@
 
 Each API function documents only its own routes; API Gateway is what puts them behind one URL,
 so the merge happens here. The route table adds what the resolvers cannot know: which routes go
-through the key authorizer and which scope each needs.
+through the key authorizer and which scope each needs. The document's ``webhooks`` (OpenAPI 3.1)
+describe the other direction, the request a subscriber receives, so client generators see it too.
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from triggers import __version__
 from triggers.api_docs import TITLE
+from triggers.delivery.schedule import DEFAULT_RETRY_DELAYS_SECONDS, LONGEST_RETRY_AFTER_SECONDS
+from triggers.delivery.sender import USER_AGENT
 from triggers.routes import ROUTES, FunctionName
-from triggers.settings import table_env_var
+from triggers.settings import WorkerSettings, table_env_var
 from triggers.tables import TableName
+
+from local.stack import LOCAL_FUNCTION_DEFAULTS
 
 DESCRIPTION = (
     "Send events in, pull them from the inbox and acknowledge them. "
@@ -38,6 +43,131 @@ _SCHEMA_REFS = "#/components/schemas/"
 _POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
 # Where `make openapi` writes the document; the console's API types are generated from this file.
 COMMITTED_DOCUMENT = Path(__file__).resolve().parents[1] / "docs" / "openapi.json"
+
+
+class WebhookEvent(BaseModel):
+    """The JSON body of every delivery to a subscription: the event as stored, without its status or
+    delivery record. Every attempt at one delivery carries the same bytes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: str = Field(description="The event's id, a UUIDv7; `test_<uuid>` for a `triggers.test` delivery")
+    event_type: str = Field(description="As sent, e.g. `order.created`; `triggers.test` for a test delivery")
+    source: str | None = Field(description="As sent, or null")
+    received_at: str = Field(
+        description="When the API stored the event: RFC 3339, UTC", json_schema_extra={"format": "date-time"}
+    )
+    tags: list[str] = Field(description="As sent (empty when none were)")
+    metadata: dict[str, Any] = Field(description="As sent (empty when none was)")
+    payload: dict[str, Any] = Field(description="As sent")
+
+
+WEBHOOK_EXAMPLE = {
+    "event_id": "01a2f0c4-7b1e-7c3a-9d2e-5f4b3a2c1d0e",
+    "event_type": "order.created",
+    "source": "shop",
+    "received_at": "2026-11-30T12:00:00.123Z",
+    "tags": ["eu"],
+    "metadata": {"region": "eu-west-1"},
+    "payload": {"order_id": "o-1", "total": 42.5},
+}
+
+
+def _header(name: str, description: str, example: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string"},
+        "example": example,
+    }
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
+def _retried(description: str) -> dict[str, Any]:
+    retry_after = {
+        "description": f"Seconds, or an HTTP date; honoured up to {LONGEST_RETRY_AFTER_SECONDS // 86400} days",
+        "schema": {"type": "string"},
+    }
+    return {"description": description, "headers": {"Retry-After": retry_after}}
+
+
+def webhooks() -> dict[str, Any]:
+    """The delivery a subscriber receives, as an OpenAPI 3.1 ``webhooks`` entry."""
+    deployed = ", ".join(_duration(delay) for delay in DEFAULT_RETRY_DELAYS_SECONDS)
+    local = ", ".join(_duration(int(delay)) for delay in LOCAL_FUNCTION_DEFAULTS["RETRY_DELAYS_SECONDS"].split(","))
+    deadline = WorkerSettings.model_fields["delivery_deadline_seconds"].default
+    description = (
+        "Every event whose `event_type` matches one of a subscription's patterns (`*` matches any run of "
+        "characters, dots included: `order.*` matches `order.created` and `order.line.added`) is POSTed to "
+        "its `target_url`, signed per the Standard Webhooks spec (https://www.standardwebhooks.com) with the "
+        "subscription's `whsec_` secret; verify before trusting the body. Delivery is at least once: a "
+        "receiver may see one `webhook-id` more than once and should process it once. `POST "
+        "/v1/subscriptions/{subscription_id}/test` sends a `triggers.test` event the same way, at once.\n\n"
+        f"An answer must come within {deadline:g} s. Any status but those below, a timeout or a connection "
+        f"error is retried with exponential backoff and jitter (deployed: after about {deployed}, so for "
+        f"more than a day; the local stack: after {local}); after the last attempt the event becomes `failed` "
+        "and the job goes to the "
+        "dead-letter queue, from which it can be redriven, and the event can be replayed. Redirects are not "
+        "followed. Deployed, targets must be `https://` URLs of public addresses; the local stack also "
+        "delivers to `http://127.0.0.1`."
+    )
+    return {
+        "event": {
+            "post": {
+                "summary": "An event delivered to a subscription",
+                "description": description,
+                "operationId": "receiveEvent",
+                "tags": ["webhooks"],
+                "parameters": [
+                    _header(
+                        "webhook-id",
+                        "The delivery's id, the same on every attempt (and on a DLQ redrive); a replay sends a "
+                        "new one. Deduplicate on it.",
+                        "msg_01a2f0c4-7b1e-7c3a-9d2e-5f4b3a2c1d0e_01a2f0c5-0000-7000-8000-000000000001_0",
+                    ),
+                    _header(
+                        "webhook-timestamp",
+                        "Unix time of this attempt, in seconds; refuse deliveries more than 5 minutes away.",
+                        "1796126400",
+                    ),
+                    _header(
+                        "webhook-signature",
+                        "Space-separated `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>`, "
+                        "keyed with the secret; for 24 h after a secret rotation, one for each secret.",
+                        "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+                    ),
+                ],
+                "requestBody": {
+                    "required": True,
+                    "description": f"`Content-Type: application/json`, `User-Agent: {USER_AGENT.split('/')[0]}/…`",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"{_SCHEMA_REFS}WebhookEvent"},
+                            "example": WEBHOOK_EXAMPLE,
+                        }
+                    },
+                },
+                "responses": {
+                    "2XX": {"description": "Delivered. The response body is not read."},
+                    "410": {
+                        "description": "Gone: the subscription is disabled and gets nothing more (no retry); "
+                        "`PATCH` it with `status: active` to resume, `recover` to send what it missed."
+                    },
+                    "429": _retried("Too many requests: tried again after `Retry-After`, else on the schedule."),
+                    "503": _retried("Unavailable: tried again after `Retry-After`, else on the schedule."),
+                    "default": {"description": "Any other answer, or none in time: tried again on the schedule."},
+                },
+            }
+        }
+    }
 
 
 def _resolver(function: FunctionName) -> APIGatewayHttpResolver:
@@ -123,10 +253,12 @@ def merge(documents: dict[FunctionName, dict[str, Any]]) -> dict[str, Any]:
             needs = f"Needs an API key with the `{route.scope.value}` scope." if route.scope else "Any valid API key."
             operation["description"] = "\n\n".join(filter(None, [operation.get("description"), needs]))
         paths.setdefault(route.path, {})[route.method.lower()] = operation
+    schemas["WebhookEvent"] = WebhookEvent.model_json_schema()
     return {
         "openapi": "3.1.0",
         "info": merged["info"],
         "paths": paths,
+        "webhooks": webhooks(),
         "components": {"schemas": dict(sorted(schemas.items())), "securitySchemes": SECURITY_SCHEMES},
     }
 

@@ -13,6 +13,7 @@ endless body; fault tests and the soak benchmark use these.
 from __future__ import annotations
 
 import json
+import textwrap
 import threading
 import time
 from collections import Counter
@@ -93,6 +94,15 @@ class Delivery:
         except ValueError:
             return {}
         return body if isinstance(body, dict) else {}
+
+    def details(self) -> str:
+        """The request's headers and body, indented, for ``triggers receive --verbose``."""
+        headers = "".join(f"  {name}: {value}\n" for name, value in sorted(self.headers.items()))
+        try:
+            body = json.dumps(json.loads(self.body), indent=2, ensure_ascii=False)
+        except ValueError:  # not JSON, or not UTF-8: shown as it came
+            body = self.body.decode(errors="replace")
+        return f"{headers}\n{textwrap.indent(body, '  ')}\n"
 
     def summary(self) -> str:
         """One line for a terminal; the secret and the payload stay out of it."""

@@ -4,8 +4,10 @@ Everything runs in one process. boto3 reaches moto through ``AWS_ENDPOINT_URL``,
 the handlers run unchanged. Background services start in order and stop in reverse: AWS, then the
 event-source pollers that feed the dispatcher and the worker, then the API server.
 
-A small state file (per API port, in the temp directory, never holding a key) tells
-``triggers keys create`` and ``triggers dlq redrive`` where the running stack's AWS resources are.
+A small state file (per API port, in the temp directory, never holding a key) tells the ``triggers``
+commands where a running stack is: its API port, and for ``keys create --tenant`` and ``dlq redrive``
+its AWS resources. So no command assumes port 8080: without ``TRIGGERS_PORT`` they find the stack
+running on this machine.
 """
 
 from __future__ import annotations
@@ -47,13 +49,16 @@ REGION = "us-east-1"
 PREFIX = "triggers-local"
 DEMO_TENANT = "demo"
 DEFAULT_API_PORT = 8080
+_STATE_FILE_PREFIX = "triggers-local-"
 # The audit log's actor for keys made outside the API (the demo key, `triggers keys create`).
 LOCAL_OPERATOR = "local-operator"
 
 # Function settings the local stack chooses; anything already in the environment wins.
 LOCAL_FUNCTION_DEFAULTS = {
     "POWERTOOLS_SERVICE_NAME": "triggers-local",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    # INFO: a line per accepted event, scheduled retry and abandoned delivery; dead letters are WARNING,
+    # faults ERROR with a stack trace.
+    "POWERTOOLS_LOG_LEVEL": "INFO",
     # EMF lines on stdout mean nothing without CloudWatch; POWERTOOLS_METRICS_DISABLED=false shows them.
     "POWERTOOLS_METRICS_DISABLED": "true",
     "SHARD_COUNT": "4",
@@ -109,6 +114,33 @@ def _ensure_free(port: int, variable: str) -> None:
         raise
 
 
+class NoLocalStack(Exception):
+    """No running local stack to talk to, or several and none chosen."""
+
+
+def configured_api_port() -> int | None:
+    """``TRIGGERS_PORT`` when it names a port; None when it is unset, or 0 (which asks ``run`` for any free port)."""
+    return _port_from_environment("TRIGGERS_PORT", 0) or None
+
+
+def find_running_stack(api_port: int | None) -> StackState:
+    """The stack running on ``api_port``, or when None, the only stack running on this machine."""
+    if api_port is not None:
+        state = StackState.load(api_port)
+        if state is None or not state.alive:
+            raise NoLocalStack(
+                f"no local stack is running on port {api_port} (TRIGGERS_PORT); start one with `make run`"
+            )
+        return state
+    running = StackState.running()
+    if not running:
+        raise NoLocalStack("no local stack is running on this machine; start one with `make run`")
+    if len(running) > 1:
+        ports = ", ".join(str(state.api_port) for state in running)
+        raise NoLocalStack(f"local stacks are running on ports {ports}: set TRIGGERS_PORT to choose one")
+    return running[0]
+
+
 def _port_from_environment(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -133,17 +165,37 @@ class StackState:
 
     @staticmethod
     def path_for(api_port: int) -> Path:
-        return Path(tempfile.gettempdir()) / f"triggers-local-{api_port}.json"
+        return Path(tempfile.gettempdir()) / f"{_STATE_FILE_PREFIX}{api_port}.json"
 
     @classmethod
     def load(cls, api_port: int) -> StackState | None:
-        path = cls.path_for(api_port)
-        if not path.exists():
-            return None
+        return cls._read(cls.path_for(api_port))
+
+    @classmethod
+    def running(cls) -> list[StackState]:
+        """Every stack whose state file is here and whose process still runs, by port."""
+        found = (cls._read(path) for path in Path(tempfile.gettempdir()).glob(f"{_STATE_FILE_PREFIX}*.json"))
+        return sorted((state for state in found if state is not None and state.alive), key=lambda s: s.api_port)
+
+    @classmethod
+    def _read(cls, path: Path) -> StackState | None:
         try:
             return cls(**json.loads(path.read_text()))
-        except TypeError:  # written by an older version of the stack, which lacks a field this one needs
+        except FileNotFoundError:
             return None
+        except (TypeError, ValueError):  # another version of the stack wrote it, or it is half-written
+            return None
+
+    @property
+    def alive(self) -> bool:
+        """Whether the process that wrote this still runs: a stack killed outright leaves its file behind."""
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # it runs, as another user
+            return True
+        return True
 
     def save(self) -> None:
         self.path_for(self.api_port).write_text(json.dumps(asdict(self), indent=2))

@@ -1,7 +1,8 @@
 """Builds the common layer for arm64 Lambda without Docker, cached by a hash of everything that goes into it.
 
 pip downloads the pinned aarch64 wheels (no compiler, no emulation) into ``python/``, next to a copy
-of the ``triggers`` package. A finished bundle lives in ``.layer-build/<digest>/`` and is reused by every
+of the ``triggers`` package, from the index this machine's pip is configured with (``PIP_INDEX_URL``,
+``pip.conf``). A finished bundle lives in ``.layer-build/<digest>/`` and is reused by every
 later synth until the lock, the package sources or the build command change.
 
 When a CPython of the runtime's version is on this machine, the bundle also carries its bytecode:
@@ -75,9 +76,8 @@ def pinned_requirements(lock_text: str) -> list[str]:
 def pip_install_arguments(target: Path, requirements: list[str]) -> list[str]:
     return [
         "install",
-        # Ignore this machine's pip configuration (global constraints, find-links, local mirrors):
-        # the bundle must come from the lock and the index alone, the same on every machine.
-        "--isolated",
+        # Not --isolated: the index (PIP_INDEX_URL, pip.conf) is this machine's, which may be a company
+        # mirror. Exact pins and --no-deps keep the bundle the lock's, whichever index serves it.
         "--disable-pip-version-check",
         "--quiet",
         # The lock is complete, and target-platform wheels never run here.
@@ -143,6 +143,7 @@ def bundle_common_layer(
     build_root.mkdir(parents=True, exist_ok=True)
     # Built aside and renamed into place, so an interrupted or concurrent build is never reused half-done.
     staging = Path(tempfile.mkdtemp(prefix=f"{digest}.partial-", dir=build_root))
+    print(f"Bundling the common layer for arm64 into {bundle.path} (pip downloads the locked wheels)", file=sys.stderr)
     try:
         pip = [sys.executable, "-m", "pip", *pip_install_arguments(staging / "python", requirements)]
         subprocess.run(pip, check=True)  # noqa: S603 - no shell, arguments from the lock

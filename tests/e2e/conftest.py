@@ -10,59 +10,27 @@ webhook reaches the dead-letter queue after three attempts in about two seconds.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from .helpers import KEY_PATTERN, TRIGGERS, LocalStack
+from local.receiver import FailurePlan, WebhookReceiver
 
-REPO = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 60
-READY_LINE = "Press Ctrl-C to stop."
-
-
-def _stack_environment() -> dict[str, str]:
-    # Only what a shell would have: the stack must not lean on the test process's AWS settings.
-    inherited = {name: os.environ[name] for name in ("PATH", "HOME", "TMPDIR", "LANG") if name in os.environ}
-    return {
-        **inherited,
-        "PYTHONUNBUFFERED": "1",
-        "TRIGGERS_PORT": "0",  # any free port; the banner says which
-        "TRIGGERS_AWS_PORT": "0",
-        "AUTH_CACHE_TTL_SECONDS": "0",
-        "POWERTOOLS_LOG_LEVEL": "DEBUG",
-        "RETRY_DELAYS_SECONDS": "1,1",
-    }
-
-
-def _wait_for_banner(process: subprocess.Popen[bytes], log_path: Path) -> str:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        text = log_path.read_text(errors="replace")
-        if READY_LINE in text:
-            return text
-        if process.poll() is not None:
-            pytest.fail(f"`triggers run` exited with {process.returncode}:\n{text}")
-        time.sleep(0.1)
-    pytest.fail(f"`triggers run` did not start within {STARTUP_SECONDS}s:\n{log_path.read_text(errors='replace')}")
+from .helpers import KEY_PATTERN, LocalStack, stack_environment, start_stack, wait_for_banner
 
 
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     log_path = tmp_path_factory.mktemp("local-stack") / "stack.log"
-    environment = _stack_environment()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([str(TRIGGERS), "run"], cwd=REPO, env=environment, stdout=log, stderr=log)
+    environment = stack_environment()
+    process = start_stack(log_path, environment)
     try:
-        banner = _wait_for_banner(process, log_path)
+        banner = wait_for_banner(process, log_path)
         base_url = re.search(r"Triggers API local stack: (http://\S+)", banner)
         demo_key = KEY_PATTERN.search(banner)
         assert base_url, banner
@@ -134,3 +102,19 @@ def tenant_key(local_stack: LocalStack) -> Callable[..., str]:
         return key
 
     return create
+
+
+@pytest.fixture
+def start_receiver() -> Iterator[Callable[..., WebhookReceiver]]:
+    """Starts webhook receivers on free ports; stops them after the test."""
+    started: list[WebhookReceiver] = []
+
+    def start(failure: FailurePlan | None = None) -> WebhookReceiver:
+        receiver = WebhookReceiver(failure=failure)
+        receiver.start()
+        started.append(receiver)
+        return receiver
+
+    yield start
+    for receiver in started:
+        receiver.stop()

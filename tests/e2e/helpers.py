@@ -2,18 +2,58 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 KEY_PATTERN = re.compile(r"trg_[0-9a-z]{12}_[0-9A-Za-z]{38}")
 TRIGGERS = Path(sys.executable).with_name("triggers")
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 60
+READY_LINE = "Press Ctrl-C to stop."
+
+
+def stack_environment() -> dict[str, str]:
+    """What `triggers run` gets in the e2e tests (see conftest)."""
+    # Only what a shell would have: the stack must not lean on the test process's AWS settings.
+    inherited = {name: os.environ[name] for name in ("PATH", "HOME", "TMPDIR", "LANG") if name in os.environ}
+    return {
+        **inherited,
+        "PYTHONUNBUFFERED": "1",
+        "TRIGGERS_PORT": "0",  # any free port; the banner says which
+        "TRIGGERS_AWS_PORT": "0",
+        "AUTH_CACHE_TTL_SECONDS": "0",
+        "POWERTOOLS_LOG_LEVEL": "DEBUG",
+        "RETRY_DELAYS_SECONDS": "1,1",
+    }
+
+
+def start_stack(log_path: Path, environment: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Starts `triggers run`, its output into ``log_path``."""
+    with log_path.open("wb") as log:
+        return subprocess.Popen([str(TRIGGERS), "run"], cwd=REPO, env=environment, stdout=log, stderr=log)
+
+
+def wait_for_banner(process: subprocess.Popen[bytes], log_path: Path) -> str:
+    """The stack's output up to its banner, once it is ready."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        text = log_path.read_text(errors="replace")
+        if READY_LINE in text:
+            return text
+        if process.poll() is not None:
+            pytest.fail(f"`triggers run` exited with {process.returncode}:\n{text}")
+        time.sleep(0.1)
+    pytest.fail(f"`triggers run` did not start within {STARTUP_SECONDS}s:\n{log_path.read_text(errors='replace')}")
 
 
 @dataclass
@@ -27,7 +67,14 @@ class LocalStack:
     startup_log_bytes: int  # where the banner ends; everything after it is the functions' and server's logs
 
     def logs_since_startup(self) -> str:
-        return self.log_path.read_bytes()[self.startup_log_bytes :].decode(errors="replace")
+        return self.logs_since(self.startup_log_bytes)
+
+    def log_size(self) -> int:
+        """Where the log ends now: ``logs_since`` of it later is what the stack logged meanwhile."""
+        return self.log_path.stat().st_size
+
+    def logs_since(self, offset: int) -> str:
+        return self.log_path.read_bytes()[offset:].decode(errors="replace")
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Runs the ``triggers`` CLI against this stack."""

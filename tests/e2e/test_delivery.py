@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -35,22 +35,6 @@ def eventually(check: Callable[[], T], timeout: float = 10.0) -> T:
             pytest.fail(f"not true within {timeout}s: {check.__doc__ or check}")
         time.sleep(0.05)
     return result
-
-
-@pytest.fixture
-def start_receiver() -> Iterator[Callable[..., WebhookReceiver]]:
-    """Starts webhook receivers on free ports; stops them after the test."""
-    started: list[WebhookReceiver] = []
-
-    def start(failure: FailurePlan | None = None) -> WebhookReceiver:
-        receiver = WebhookReceiver(failure=failure)
-        receiver.start()
-        started.append(receiver)
-        return receiver
-
-    yield start
-    for receiver in started:
-        receiver.stop()
 
 
 def subscribe(api: httpx.Client, receiver: WebhookReceiver, event_type: str) -> dict[str, Any]:
@@ -118,10 +102,18 @@ def test_a_failing_subscriber_fails_the_event_and_a_dlq_redrive_delivers_it(
     receiver = start_receiver(FailurePlan(500, times=ATTEMPTS))  # healthy again once the schedule is used up
     event_type = unique_type("redrive")
     subscription = subscribe(api, receiver, event_type)
+    logged_from = local_stack.log_size()
     event_id = ingest(api, event_type)
 
     eventually(reaches(api, event_id, "failed"), timeout=15)
     assert [(d.attempt, d.status) for d in receiver.deliveries] == [(n, 500) for n in range(1, ATTEMPTS + 1)]
+    # A scheduled retry is expected, not a fault: one INFO line each, no ERROR line and no stack trace.
+    logs = local_stack.logs_since(logged_from)
+    retries = [line for line in logs.splitlines() if "Delivery retry scheduled" in line and event_id in line]
+    assert len(retries) == ATTEMPTS - 1, logs
+    assert all('"level":"INFO"' in line for line in retries), retries
+    assert '"level":"ERROR"' not in logs, logs
+    assert "Traceback" not in logs, logs
     history = stored(api, event_id)["delivery"]["history"]
     assert [item["outcome"] for item in history] == ["retrying"] * (ATTEMPTS - 1) + ["failed"]
     (failed,) = listed(api, "failed", event_type)

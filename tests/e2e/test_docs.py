@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -11,7 +12,8 @@ import pytest
 from triggers import __version__
 from triggers.routes import ROUTES
 
-from local.openapi import COMMITTED_DOCUMENT
+from local.openapi import COMMITTED_DOCUMENT, WebhookEvent
+from local.receiver import WebhookReceiver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -58,7 +60,7 @@ def test_routes_behind_the_authorizer_say_so(document: dict[str, Any]) -> None:
 
 def test_every_schema_reference_resolves(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
-    for reference in references(document["paths"]):
+    for reference in references([document["paths"], document["webhooks"]]):
         assert reference.removeprefix("#/components/schemas/") in schemas, reference
 
 
@@ -79,3 +81,35 @@ def test_docs_serve_swagger_ui_with_its_assets_and_no_inline_script(anonymous: h
         assert response.headers["content-type"].split(";")[0] in {"text/css", "text/javascript"}
     assert '"/openapi.json"' in anonymous.get("/docs/swagger-init.js").text
     assert anonymous.get("/docs/unknown.js").status_code == 404
+
+
+def test_the_document_describes_the_webhook_a_subscriber_receives(document: dict[str, Any]) -> None:
+    delivery = document["webhooks"]["event"]["post"]
+    headers = {parameter["name"]: parameter for parameter in delivery["parameters"] if parameter["in"] == "header"}
+    assert {"webhook-id", "webhook-timestamp", "webhook-signature"} <= {n for n, p in headers.items() if p["required"]}
+    body = delivery["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/WebhookEvent"}
+    schema = document["components"]["schemas"]["WebhookEvent"]
+    assert set(schema["required"]) == set(schema["properties"]) == set(body["example"])
+    responses = delivery["responses"]
+    assert {"2XX", "410", "429", "503", "default"} <= responses.keys()
+    assert all("Retry-After" in responses[status]["headers"] for status in ("429", "503"))
+    assert "triggers.test" in delivery["description"]
+
+
+def test_a_test_delivery_is_what_the_document_describes(
+    document: dict[str, Any], api: httpx.Client, start_receiver: Callable[..., WebhookReceiver]
+) -> None:
+    receiver = start_receiver()
+    created = api.post("/v1/subscriptions", json={"target_url": receiver.url(), "event_types": ["docs.none"]})
+    assert created.status_code == 201, created.text
+    subscription_id = created.json()["subscription_id"]
+    assert api.post(f"/v1/subscriptions/{subscription_id}/test").json()["outcome"] == "succeeded"
+    api.delete(f"/v1/subscriptions/{subscription_id}")
+
+    (delivery,) = receiver.deliveries
+    documented = {parameter["name"] for parameter in document["webhooks"]["event"]["post"]["parameters"]}
+    assert documented <= delivery.headers.keys()
+    event = WebhookEvent.model_validate_json(delivery.body)  # every field documented, none missing, none more
+    assert event.event_type == "triggers.test"
+    assert set(json.loads(delivery.body)) == set(document["components"]["schemas"]["WebhookEvent"]["properties"])

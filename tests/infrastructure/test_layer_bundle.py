@@ -9,7 +9,9 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from email.parser import Parser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -131,9 +133,9 @@ def test_the_cache_key_changes_with_the_layer_sources(tmp_path: Path) -> None:
     assert bundling.layer_digest(requirements[1:], package) != bundling.layer_digest(requirements, package)
 
 
-def test_pip_ignores_this_machines_configuration_and_builds_for_arm64() -> None:
+def test_pip_builds_for_arm64_from_the_lock_alone() -> None:
     arguments = bundling.pip_install_arguments(Path("target"), ["pydantic==2.14.3"])
-    assert "--isolated" in arguments
+    assert "--no-deps" in arguments
     platforms = [arguments[index + 1] for index, argument in enumerate(arguments) if argument == "--platform"]
     assert platforms == ["manylinux2014_aarch64", "manylinux_2_28_aarch64"]
     assert arguments[arguments.index("--python-version") + 1] == PYTHON_VERSION
@@ -149,3 +151,52 @@ def test_only_the_newest_bundles_are_kept(tmp_path: Path) -> None:
     bundling._prune(tmp_path, keep=tmp_path / "current")
 
     assert sorted(path.name for path in tmp_path.iterdir()) == ["abc.partial-1", "current", "newer", "older"]
+
+
+class _RecordingIndex(ThreadingHTTPServer):
+    """A package index that has nothing: it records the paths pip asks for and answers 404."""
+
+    def __init__(self) -> None:
+        self.requested: list[str] = []
+        index = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                index.requested.append(self.path)
+                self.send_error(404)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/simple/"
+
+
+@pytest.mark.parametrize("configured_by", ["PIP_INDEX_URL", "the user's pip.conf"])
+def test_the_bundle_comes_from_the_index_pip_is_configured_with(
+    configured_by: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind a company mirror the bundle must use it: pip's own settings are honoured, not ignored."""
+    index = _RecordingIndex()
+    threading.Thread(target=index.serve_forever, daemon=True).start()
+    monkeypatch.setenv("PIP_FIND_LINKS", "")  # only the index under test can offer a package
+    if configured_by == "PIP_INDEX_URL":
+        monkeypatch.setenv("PIP_INDEX_URL", index.url)
+    else:  # the user's pip.conf: what --isolated would skip
+        (tmp_path / "pip").mkdir()
+        (tmp_path / "pip" / "pip.conf").write_text(f"[global]\nindex-url = {index.url}\n")
+        monkeypatch.delenv("PIP_INDEX_URL", raising=False)
+        monkeypatch.delenv("PIP_CONFIG_FILE", raising=False)
+        monkeypatch.setenv("HOME", str(tmp_path))
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "layer.lock").write_text("pydantic==2.14.3\n")
+    try:
+        with pytest.raises(subprocess.CalledProcessError):  # the index has nothing to offer
+            bundle_common_layer(tmp_path / "layer.lock", PACKAGE_DIR, tmp_path / "build")
+    finally:
+        index.shutdown()
+        index.server_close()
+    assert "/simple/pydantic/" in index.requested

@@ -406,7 +406,30 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An event delivered to a subscription
+         * @description Every event whose `event_type` matches one of a subscription's patterns (`*` matches any run of characters, dots included: `order.*` matches `order.created` and `order.line.added`) is POSTed to its `target_url`, signed per the Standard Webhooks spec (https://www.standardwebhooks.com) with the subscription's `whsec_` secret; verify before trusting the body. Delivery is at least once: a receiver may see one `webhook-id` more than once and should process it once. `POST /v1/subscriptions/{subscription_id}/test` sends a `triggers.test` event the same way, at once.
+         *
+         *     An answer must come within 10 s. Any status but those below, a timeout or a connection error is retried with exponential backoff and jitter (deployed: after about 10 s, 1 min, 5 min, 30 min, 1 h, 2 h, 4 h, 8 h, 12 h, 12 h, so for more than a day; the local stack: after 1 s, 2 s, 4 s); after the last attempt the event becomes `failed` and the job goes to the dead-letter queue, from which it can be redriven, and the event can be replayed. Redirects are not followed. Deployed, targets must be `https://` URLs of public addresses; the local stack also delivers to `http://127.0.0.1`.
+         */
+        post: operations["receiveEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** AckRefused */
@@ -1121,6 +1144,53 @@ export interface components {
          * @enum {string}
          */
         SubscriptionStatus: "active" | "disabled";
+        /**
+         * WebhookEvent
+         * @description The JSON body of every delivery to a subscription: the event as stored, without its status or
+         *     delivery record. Every attempt at one delivery carries the same bytes.
+         */
+        WebhookEvent: {
+            /**
+             * Event Id
+             * @description The event's id, a UUIDv7; `test_<uuid>` for a `triggers.test` delivery
+             */
+            event_id: string;
+            /**
+             * Event Type
+             * @description As sent, e.g. `order.created`; `triggers.test` for a test delivery
+             */
+            event_type: string;
+            /**
+             * Source
+             * @description As sent, or null
+             */
+            source: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             * @description When the API stored the event: RFC 3339, UTC
+             */
+            received_at: string;
+            /**
+             * Tags
+             * @description As sent (empty when none were)
+             */
+            tags: string[];
+            /**
+             * Metadata
+             * @description As sent (empty when none was)
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * Payload
+             * @description As sent
+             */
+            payload: {
+                [key: string]: unknown;
+            };
+        };
     };
     responses: never;
     parameters: never;
@@ -2896,6 +2966,95 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
+            };
+        };
+    };
+    receiveEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The delivery's id, the same on every attempt (and on a DLQ redrive); a replay sends a new one. Deduplicate on it.
+                 * @example msg_01a2f0c4-7b1e-7c3a-9d2e-5f4b3a2c1d0e_01a2f0c5-0000-7000-8000-000000000001_0
+                 */
+                "webhook-id": string;
+                /**
+                 * @description Unix time of this attempt, in seconds; refuse deliveries more than 5 minutes away.
+                 * @example 1796126400
+                 */
+                "webhook-timestamp": string;
+                /**
+                 * @description Space-separated `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the secret; for 24 h after a secret rotation, one for each secret.
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `Content-Type: application/json`, `User-Agent: TriggersAPI-Webhooks/…` */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event_id": "01a2f0c4-7b1e-7c3a-9d2e-5f4b3a2c1d0e",
+                 *       "event_type": "order.created",
+                 *       "source": "shop",
+                 *       "received_at": "2026-11-30T12:00:00.123Z",
+                 *       "tags": [
+                 *         "eu"
+                 *       ],
+                 *       "metadata": {
+                 *         "region": "eu-west-1"
+                 *       },
+                 *       "payload": {
+                 *         "order_id": "o-1",
+                 *         "total": 42.5
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Gone: the subscription is disabled and gets nothing more (no retry); `PATCH` it with `status: active` to resume, `recover` to send what it missed. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests: tried again after `Retry-After`, else on the schedule. */
+            429: {
+                headers: {
+                    /** @description Seconds, or an HTTP date; honoured up to 7 days */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unavailable: tried again after `Retry-After`, else on the schedule. */
+            503: {
+                headers: {
+                    /** @description Seconds, or an HTTP date; honoured up to 7 days */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Delivered. The response body is not read. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer, or none in time: tried again on the schedule. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

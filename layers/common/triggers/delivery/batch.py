@@ -24,7 +24,11 @@ HANDED_BACK_AFTER_SECONDS = 1
 
 
 class DeliveryDeferred(Exception):
-    """Reported as a batch item failure: the message stays, and SQS hands it back when it is due."""
+    """Reported as a batch item failure: the message stays, and SQS hands it back when it is due.
+
+    An expected outcome, not a fault: it is logged as one INFO line where it is decided, and the batch
+    processor is given no logger, so Powertools logs no warning or stack trace for it.
+    """
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,15 @@ class DeliveryBatch:
             return
         retry = self._worker.deliver(received.job, received.receive_count)
         if retry is not None:
+            job = received.job
+            logger.info(
+                "Delivery retry scheduled",
+                extra={
+                    "event_id": job.event_id,
+                    "subscription_id": job.subscription_id,
+                    "retry_in_seconds": round(max(0.0, retry.due_at - self._clock())),
+                },
+            )
             self._come_back(received, retry.due_at)
 
     def _come_back(self, received: ReceivedJob, due_at: float) -> None:
