@@ -91,7 +91,11 @@ def _sqs_record(body: str, number: int) -> dict[str, Any]:
         "messageId": f"bench-{number}",
         "receiptHandle": f"bench-receipt-{number}",
         "body": body,
-        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": str(int(time.time() * 1000))},
+        "attributes": {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": str(int(time.time() * 1000)),
+            "ApproximateFirstReceiveTimestamp": str(int(time.time() * 1000)),
+        },
         "messageAttributes": {},
         "md5OfBody": "",
         "eventSource": "aws:sqs",
@@ -178,8 +182,9 @@ class WorkerBench:
 
     def _raw_delivery(self, job: Any) -> Callable[[], object]:
         """The template's requests re-keyed to ``job``, and the POST the worker would make (prepared untimed)."""
+        from triggers.delivery.sender import USER_AGENT
         from triggers.delivery.signing import webhook_headers
-        from triggers.delivery.worker import USER_AGENT, webhook_body
+        from triggers.delivery.worker import webhook_body
         from triggers.storage.events import event_key
 
         template = self._template_job
@@ -387,10 +392,9 @@ def render(results: dict[str, Any]) -> str:
             "recorded responses (see warm_latency), so only CPU and the loopback POSTs are left.",
             f"worker CPU per event = (zero-latency handler p50 - floor p50) / {jobs} ="
             f" {worker['worker_cpu_per_event_us']:,.0f} us: signing,",
-            "pydantic, Powertools batch processing, metrics and the SSRF check. In AWS a job's"
-            f" {round_trips} DynamoDB calls",
-            f"are sequential round trips: a batch takes about {jobs} x {round_trips} DynamoDB latencies plus"
-            " the subscribers' answers.",
+            "pydantic, Powertools batch processing (jobs side by side on threads), metrics and the SSRF check.",
+            f"In AWS a job's {round_trips} DynamoDB calls are sequential round trips, and the jobs of a batch run",
+            f"side by side: a batch takes about {round_trips} DynamoDB latencies plus its slowest subscriber's answer.",
         ],
         text_columns=2,
     )
