@@ -56,6 +56,7 @@ COUNTER_PANELS: Mapping[str, tuple[MetricName, ...]] = {
         MetricName.DELIVERY_SUCCESSES,
         MetricName.DELIVERY_FAILURES,
         MetricName.DEAD_LETTERED,
+        MetricName.DELIVERIES_ABANDONED,
     ),
 }
 LATENCY_PANELS = (MetricName.DELIVERY_LATENCY,)
