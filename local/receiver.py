@@ -207,17 +207,18 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
                 time.sleep(answer.slow_seconds)
             if answer.pace is Pace.DRIP:
                 self._drip(head.encode() + body, answer.slow_seconds)
-                return
-            self.wfile.write(head.encode())
-            if answer.pace is Pace.DRIP_BODY:
+            elif answer.pace is Pace.DRIP_BODY:
+                self.wfile.write(head.encode())
                 self._drip(body, answer.slow_seconds)
             elif answer.pace is Pace.FLOOD:
+                self.wfile.write(head.encode())
                 self.close_connection = True
                 chunk, until = b"x" * 65536, time.monotonic() + answer.slow_seconds
                 while time.monotonic() < until:  # or until the client closes the connection
                     self.wfile.write(chunk)
             else:
-                self.wfile.write(body)
+                # One write: a second small one would wait for the client's delayed ACK (Nagle), 40 ms.
+                self.wfile.write(head.encode() + body)
 
         def _drip(self, data: bytes, seconds: float) -> None:
             for offset in range(len(data)):
