@@ -184,7 +184,11 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length)
+            if len(body) < length:  # the client gave up mid-request: no delivery, and no one to answer
+                self.close_connection = True
+                return
             headers = {name.lower(): value for name, value in self.headers.items()}
             answer = receiver.receive(self.path, headers, body)
             try:
