@@ -19,7 +19,7 @@ from typing import Any
 from benchmarks import fixtures
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-SECTIONS = ("cold_start", "warm_latency", "aws_calls", "cost", "delivery")
+SECTIONS = ("cold_start", "warm_latency", "aws_calls", "cost", "delivery", "soak")
 # The cost model prices the counted calls at the measured CPU cost per request.
 NEEDS = {"cost": ("warm_latency", "aws_calls")}
 
@@ -42,6 +42,10 @@ def _runner(section: str, quick: bool) -> Callable[[dict[str, Any]], Any]:
         from benchmarks import delivery
 
         return lambda _: delivery.run(quick)
+    if section == "soak":
+        from benchmarks import soak
+
+        return lambda _: soak.run(quick)
     from benchmarks import cost
 
     return cost.run

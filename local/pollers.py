@@ -2,7 +2,7 @@
 worker the way Lambda's event source mappings do.
 
 * Stream: records in shard order, in batches; a partial batch failure is retried from the first
-  failed record (up to ``max_retries``), after which the record is skipped and logged, as an
+  failed record; a record that fails ``max_retries`` retries in a row is skipped and logged, as an
   on-failure destination would receive it, so a poison record never blocks the shard.
 * SQS: up to 10 messages per invocation with their receive counts; messages the function reports
   as failed stay in the queue (their visibility timeout decides when they come back), the rest are
@@ -130,7 +130,8 @@ class StreamPoller(_Background):
             return len(batch)
         # Checkpoint before the first failure, as Lambda does with ReportBatchItemFailures.
         first = min(index for index, record in enumerate(batch) if record["dynamodb"]["SequenceNumber"] in failed)
-        self._retries[shard_id] = self._retries.get(shard_id, 0) + 1
+        # Retries count per record: a failure further on means the record that failed before got through.
+        self._retries[shard_id] = self._retries.get(shard_id, 0) + 1 if first == 0 else 1
         if self._retries[shard_id] > self._max_retries:
             logger.error(
                 "Stream record skipped after retries (on-failure destination)",

@@ -194,7 +194,11 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length)
+            if len(body) < length:  # the client gave up mid-request: no delivery, and no one to answer
+                self.close_connection = True
+                return
             headers = {name.lower(): value for name, value in self.headers.items()}
             answer = receiver.receive(self.path, headers, body)
             try:
@@ -217,17 +221,18 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
                 time.sleep(answer.slow_seconds)
             if answer.pace is Pace.DRIP:
                 self._drip(head.encode() + body, answer.slow_seconds)
-                return
-            self.wfile.write(head.encode())
-            if answer.pace is Pace.DRIP_BODY:
+            elif answer.pace is Pace.DRIP_BODY:
+                self.wfile.write(head.encode())
                 self._drip(body, answer.slow_seconds)
             elif answer.pace is Pace.FLOOD:
+                self.wfile.write(head.encode())
                 self.close_connection = True
                 chunk, until = b"x" * 65536, time.monotonic() + answer.slow_seconds
                 while time.monotonic() < until:  # or until the client closes the connection
                     self.wfile.write(chunk)
             else:
-                self.wfile.write(body)
+                # One write: a second small one would wait for the client's delayed ACK (Nagle), 40 ms.
+                self.wfile.write(head.encode() + body)
 
         def _drip(self, data: bytes, seconds: float) -> None:
             for offset in range(len(data)):

@@ -64,6 +64,7 @@ class SoakPlan:
     worker_deadline_seconds: float = 1.0  # the worker's DELIVERY_DEADLINE_SECONDS; slow answers outlast it
     tenants: int = 3
     subscriptions_per_tenant: int = 2
+    wave_events: int = 100  # events stored at a time, whenever the pipeline has nothing ready
     seed: int = 7
     timeout_seconds: float = 120.0
 
@@ -180,12 +181,12 @@ def run_soak(functions: FunctionRegistry, plan: SoakPlan) -> SoakFigures:
     receiver = WebhookReceiver(failure=answers)
     receiver.start()
     try:
-        jobs = _ingest(plan, receiver.url())
+        source = _EventSource(plan, receiver.url())
         pipeline = DeliveryPipeline.in_process(functions)
         dead_lettered = redriven = rounds = 0
         while True:
             with faults.injected_into_calls():
-                _run_until_idle(pipeline, deadline=started + plan.timeout_seconds)
+                _run_until_idle(pipeline, source, deadline=started + plan.timeout_seconds)
             parked = _messages_in(os.environ["DEAD_LETTER_QUEUE_URL"])
             if not parked:
                 break
@@ -197,42 +198,74 @@ def run_soak(functions: FunctionRegistry, plan: SoakPlan) -> SoakFigures:
     finally:
         receiver.stop()
     return _account(
-        plan, jobs, receiver.deliveries, answers, faults, dead_lettered, redriven, rounds, time.monotonic() - started
+        plan,
+        source.jobs,
+        receiver.deliveries,
+        answers,
+        faults,
+        dead_lettered,
+        redriven,
+        rounds,
+        time.monotonic() - started,
     )
 
 
-def _ingest(plan: SoakPlan, url: str) -> dict[str, str]:
-    """Subscriptions and events, stored as the API stores them; returns each job's webhook-id → event id."""
-    client = dynamodb_client()
-    subscriptions = SubscriptionStore(client, os.environ["SUBSCRIPTIONS_TABLE"])
-    events = EventStore(client, os.environ["EVENTS_TABLE"], int(os.environ["SHARD_COUNT"]))
-    jobs: dict[str, str] = {}
-    for tenant_number in range(plan.tenants):
-        tenant = f"soak-{tenant_number}"
+class _EventSource:
+    """The tenants' subscriptions, then their events a wave at a time, stored as the API stores them.
+
+    Waves keep the queue about one wave deep, as steady traffic would (and moto's SQS, which walks
+    every message on each call, fast).
+    """
+
+    def __init__(self, plan: SoakPlan, url: str) -> None:
+        client = dynamodb_client()
+        self._events = EventStore(client, os.environ["EVENTS_TABLE"], int(os.environ["SHARD_COUNT"]))
+        subscriptions = SubscriptionStore(client, os.environ["SUBSCRIPTIONS_TABLE"])
         patterns = (["order.*"], ["*"], ["order.created"])
-        subscription_ids = [
-            subscriptions.create(tenant, SubscriptionIn(target_url=url, event_types=patterns[n % 3])).subscription_id
-            for n in range(plan.subscriptions_per_tenant)
-        ]
-        numbers = range(tenant_number, plan.events, plan.tenants)
-        bodies = [EventIn(event_type="order.created", payload={"n": n, "tenant": tenant}) for n in numbers]
-        for start in range(0, len(bodies), _BATCH):
-            for summary in events.append_many(tenant, bodies[start : start + _BATCH]):
-                assert isinstance(summary, EventSummary), summary
-                jobs.update({f"msg_{summary.event_id}_{sub}_0": summary.event_id for sub in subscription_ids})
-    return jobs
+        self._subscriptions = {
+            f"soak-{tenant}": [
+                subscriptions.create(
+                    f"soak-{tenant}", SubscriptionIn(target_url=url, event_types=patterns[n % 3])
+                ).subscription_id
+                for n in range(plan.subscriptions_per_tenant)
+            ]
+            for tenant in range(plan.tenants)
+        }
+        self._waves = iter(range(0, plan.events, plan.wave_events))
+        self._plan = plan
+        self.wave_events = plan.wave_events
+        self.jobs: dict[str, str] = {}  # each job's webhook-id → its event id
+
+    def next_wave(self) -> bool:
+        """Stores the next wave of events; False when all are stored."""
+        first = next(self._waves, None)
+        if first is None:
+            return False
+        numbers = range(first, min(first + self._plan.wave_events, self._plan.events))
+        for tenant_number, (tenant, subscription_ids) in enumerate(self._subscriptions.items()):
+            mine = [n for n in numbers if n % self._plan.tenants == tenant_number]
+            bodies = [EventIn(event_type="order.created", payload={"n": n, "tenant": tenant}) for n in mine]
+            for start in range(0, len(bodies), _BATCH):
+                for summary in self._events.append_many(tenant, bodies[start : start + _BATCH]):
+                    assert isinstance(summary, EventSummary), summary
+                    self.jobs.update({f"msg_{summary.event_id}_{sub}_0": summary.event_id for sub in subscription_ids})
+        return True
 
 
-def _run_until_idle(pipeline: DeliveryPipeline, deadline: float) -> None:
-    """Polls until the stream has nothing new and the delivery queue holds nothing, hidden or delayed."""
+def _run_until_idle(pipeline: DeliveryPipeline, source: _EventSource, deadline: float) -> None:
+    """Polls, storing a wave whenever nothing is ready and less than a wave is queued, until the stream
+    has nothing new, no wave is left, and the delivery queue holds nothing, hidden or delayed.
+    """
     while True:
-        moved = pipeline.poll_once()
-        if not moved and not _messages_in(os.environ["DELIVERY_QUEUE_URL"]):
-            return
+        if not pipeline.poll_once():
+            queued = _messages_in(os.environ["DELIVERY_QUEUE_URL"])
+            if queued < source.wave_events and source.next_wave():
+                continue
+            if not queued:
+                return
+            time.sleep(0.05)
         if time.monotonic() > deadline:
             raise TimeoutError("the soak did not settle in time")
-        if not moved:
-            time.sleep(0.05)
 
 
 def _messages_in(queue_url: str) -> int:

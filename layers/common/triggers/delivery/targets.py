@@ -35,8 +35,9 @@ _NO_SUCH_NAME = frozenset(
     for code in (getattr(socket, name, None) for name in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY"))
     if code is not None
 )
-# getaddrinfo cannot be interrupted, so it runs here and the caller stops waiting at its deadline.
-_lookups = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dns")
+# getaddrinfo cannot be interrupted, so it runs here and the caller stops waiting at its deadline; with
+# more threads than a batch has jobs in flight by default, one slow name server does not queue the rest.
+_lookups = ThreadPoolExecutor(max_workers=16, thread_name_prefix="dns")
 
 # IPv6 ranges whose last 32 bits are an IPv4 address the packet ends up at.
 _IPV4_IN_LAST_32_BITS = (
