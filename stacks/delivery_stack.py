@@ -26,7 +26,8 @@ from stacks.layer_bundle import LayerBundle
 from stacks.nag import acknowledge
 
 WORKER_TIMEOUT = Duration.seconds(90)
-# A delivery waits at most 3 s to connect and 10 s per read (WorkerSettings): five of them fit the timeout.
+# A batch's jobs run side by side, each within one 10 s delivery deadline plus its storage calls (WorkerSettings);
+# a job starts only while that much time is left, so a batch of five never outlives the timeout.
 WORKER_BATCH_SIZE = 5
 # Lambda wants the queue's visibility timeout at six times the worker's; a retry sets its own visibility
 # per message to follow the backoff schedule.
@@ -168,6 +169,8 @@ class DeliveryStack(Stack):
                 delivery_queue_url=self.delivery_queue.queue_url,
                 dead_letter_queue_url=self.dead_letter_queue.queue_url,
                 event_ttl_days=config.event_ttl_days,
+                # A wait longer than the queue keeps messages goes out anew before SQS would drop it.
+                delivery_queue_retention_seconds=int(config.delivery_retention.to_seconds()),
             ),
             # Reads the event and the subscription, records each attempt and settles the event's status;
             # disables a subscription whose target answered 410 Gone.
@@ -175,7 +178,8 @@ class DeliveryStack(Stack):
                 TableAccess(events, ("Query", "PutItem", "UpdateItem")),
                 TableAccess(subscriptions, ("GetItem", "UpdateItem")),
             ],
-            sends_to=[self.dead_letter_queue],
+            # The DLQ after the last attempt; the delivery queue for a wait longer than SQS can hide a message.
+            sends_to=[self.dead_letter_queue, self.delivery_queue],
             timeout=WORKER_TIMEOUT,
         )
         worker.alias.add_event_source(

@@ -85,7 +85,9 @@ EXPECTED_SQS_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
     FunctionName.DISPATCHER: {"delivery": SEND, "dispatch-failures": SEND | {"GetQueueAttributes", "GetQueueUrl"}},
     FunctionName.SUBSCRIPTIONS: {"delivery": SEND},  # a recovery queues deliveries
     FunctionName.WORKER: {
-        "delivery": {"ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "GetQueueAttributes", "GetQueueUrl"},
+        # SendMessage: a wait longer than SQS can hide a message goes back as a new one carrying its due time.
+        "delivery": {"ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "GetQueueAttributes", "GetQueueUrl"}
+        | SEND,
         "delivery-dlq": SEND,
     },
 }
