@@ -77,6 +77,13 @@ class ConsoleTab:
         """Serious and critical axe-core findings on the page as it is now."""
         if not self.page.evaluate("() => typeof window.axe === 'object'"):
             self.page.evaluate(AXE_SCRIPT.read_text())
+        # Colours mid-transition (a button turning from its busy shade to its own) are not the page's
+        # colours: wait for every finite transition or animation first (spinners run forever).
+        self.page.evaluate(
+            """async () => await Promise.all(document.getAnimations()
+                .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+                .map((animation) => animation.finished.catch(() => null)))"""
+        )
         violations: list[dict[str, Any]] = self.page.evaluate(
             "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations"
         )

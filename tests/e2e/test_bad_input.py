@@ -9,9 +9,11 @@ import json
 import string
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
+from triggers.routes import ROUTES
 
 from .helpers import assert_error, event, pending_ids, unique_type
 
@@ -185,6 +187,19 @@ class TestIssuedCursors:
 def test_an_unknown_event_id_is_not_found(strict: httpx.Client, event_id: str) -> None:
     assert_error(strict.get(f"/v1/events/{event_id}"), 404, "NOT_FOUND")
     assert_error(strict.post(f"/v1/events/{event_id}/ack"), 404, "NOT_FOUND")
+
+
+ID_ROUTES = [spec for spec in ROUTES if "{" in spec.path and not spec.public and not spec.max_body_bytes]
+ODD_IDS = ["a#b", "\x11", "100%", "a b", "é", "?limit=1", "x" * 300]
+
+
+@pytest.mark.parametrize("odd_id", ODD_IDS, ids=["hash", "control", "percent", "space", "unicode", "query", "long"])
+@pytest.mark.parametrize("spec", ID_ROUTES, ids=[spec.route_key for spec in ID_ROUTES])
+def test_any_text_in_an_id_reaches_its_route_and_is_not_found(api: httpx.Client, spec: Any, odd_id: str) -> None:
+    """API Gateway routes whatever lies between two slashes to the route; the route must answer for it."""
+    path = spec.path.split("{")[0] + quote(odd_id, safe="") + spec.path.split("}")[1]
+    params = {"limit": "5"} if spec.path.endswith("/attempts") else None  # a declared parameter stays valid
+    assert_error(api.request(spec.method, path, params=params), 404, "NOT_FOUND")
 
 
 @pytest.mark.parametrize(
