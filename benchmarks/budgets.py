@@ -67,15 +67,22 @@ def _writes(calls: dict[str, Any]) -> list[list[str]]:
 
 
 def _cold_start(cold: dict[str, Any]) -> list[list[str]]:
-    lean = next(f["import_ms_median"] for name, f in cold.items() if f["reference"] and name.startswith("lean"))
-    functions = {name: f for name, f in cold.items() if not f["reference"]}
-    failed = [name.split(".")[1] for name, f in functions.items() if "failed" in f]
-    imports = [f["import_ms_median"] for f in functions.values() if "failed" not in f]
-    measured = f"{min(imports):.0f}-{max(imports):.0f} ms per function; lean Powertools stack {lean:.0f} ms"
-    measured += f" ({min(imports) - lean:+.0f} to {max(imports) - lean:+.0f} ms)"
-    if failed:
-        measured += f"; import failed: {', '.join(failed)}"
-    return [["cold start per function (import)", measured, "NOT MET" if failed else "reported"]]
+    rows = []
+    for function, figures in cold["functions"].items():
+        if "failed" in figures:
+            rows.append(
+                [f"cold start {function} <= 1.5x boto3 floor", f"import failed: {figures['failed']}", "NOT MET"]
+            )
+            continue
+        rows.append(
+            [
+                f"cold start {function} <= {cold['budget_ratio']:g}x boto3 floor",
+                f"{figures['import_ms']:.0f} ms / {figures['floor_ms']:.0f} ms = {figures['ratio']:.2f}x"
+                f" (CPU {figures['cpu_ratio']:.2f}x), peak {figures['peak_mb']:.0f} MB",
+                _verdict(figures["ratio"] <= cold["budget_ratio"]),
+            ]
+        )
+    return rows
 
 
 def _overheads(warm: dict[str, Any]) -> list[list[str]]:

@@ -16,25 +16,28 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord, DynamoDBStreamEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from triggers.delivery.dispatch import Dispatcher, dispatchable
-from triggers.observability import logger, metrics, tracer
+from triggers.observability import logger, metrics, tracing
 from triggers.settings import DispatcherSettings, load_settings
+from triggers.snapshot import preload
 from triggers.tenant_stats import StreamCounter
 
 settings = load_settings(DispatcherSettings)
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
 
 
+@preload
 @cache
 def counter() -> StreamCounter:
     return StreamCounter.from_settings(settings)
 
 
+@preload
 @cache
 def dispatcher() -> Dispatcher:
     return Dispatcher.from_settings(settings)
 
 
-@tracer.capture_method
+@tracing.method
 def dispatch_record(record: DynamoDBRecord) -> None:
     stream = record.dynamodb
     if stream is None or record.event_name is None:
@@ -45,7 +48,7 @@ def dispatch_record(record: DynamoDBRecord) -> None:
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
+@tracing.lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     response = process_partial_response(
