@@ -11,6 +11,7 @@ from benchmarks.report import per, table, usd
 from benchmarks.warm_latency import overhead_in_aws
 
 _OVERHEAD_BUDGET = 0.25
+_SINGLE_BUDGET_USD, _BATCH_BUDGET_USD = 3.10, 1.00
 _CACHED_DECISION_BUDGET_US = 1000
 _IO_CASES = (
     Scenario.AUTHORIZER_UNCACHED,
@@ -111,7 +112,7 @@ def _overheads(warm: dict[str, Any]) -> list[list[str]]:
 
 def evaluate(results: dict[str, Any]) -> list[list[str]]:
     warm, calls = results.get("warm_latency"), results.get("aws_calls")
-    cold, cost = results.get("cold_start"), results.get("cost")
+    cold, cost = results.get("cold_start"), results.get("cost")  # e2e_cost and capacity are read below
     rows: list[list[str]] = []
     if warm and calls:
         rows += _authorizer(warm, calls)
@@ -123,13 +124,36 @@ def evaluate(results: dict[str, Any]) -> list[list[str]]:
         rows += _overheads(warm)
     if cost:
         figures = cost["per_million_events_usd"]
+        for scenario, label, budget in (
+            (Scenario.INGEST_SINGLE, "single", _SINGLE_BUDGET_USD),
+            (Scenario.INGEST_BATCH, "batched by 100", _BATCH_BUDGET_USD),
+        ):
+            total = figures[scenario]["total"]
+            rows.append([f"ingest cost per million, {label} <= {usd(budget)}", usd(total), _verdict(total <= budget)])
         rows.append(
             [
-                "AWS cost per million events",
-                f"single {usd(figures[Scenario.INGEST_SINGLE]['total'])},"
-                f" with Idempotency-Key {usd(figures[Scenario.INGEST_IDEMPOTENT]['total'])},"
-                f" batched by 100 {usd(figures[Scenario.INGEST_BATCH]['total'])}",
+                "ingest cost per million, with Idempotency-Key",
+                usd(figures[Scenario.INGEST_IDEMPOTENT]["total"]),
                 "reported",
+            ]
+        )
+    for workload, figures in (results.get("e2e_cost") or {}).items():
+        rows.append(
+            [
+                f"end-to-end cost per million, {workload} <= {usd(figures['budget_usd'])}",
+                f"{usd(figures['total_usd'])} (ingest {usd(figures['ingest_usd'])}"
+                f" + delivery {usd(figures['total_usd'] - figures['ingest_usd'])})",
+                _verdict(figures["total_usd"] <= figures["budget_usd"]),
+            ]
+        )
+    plan = (results.get("capacity") or {}).get("prod")
+    if plan:
+        rows.append(
+            [
+                f"capacity: prod holds {plan['planned_events_per_second']:,} events/s from one tenant",
+                f"{plan['holds_events_per_second']:,.0f} events/s, bound by {plan['bottleneck']};"
+                f" {plan['shards']} shards (>= {plan['shards_needed']})",
+                _verdict(plan["holds_planned_rate"]),
             ]
         )
     return rows

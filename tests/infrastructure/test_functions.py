@@ -287,3 +287,13 @@ def test_snap_start_follows_the_environment_on_the_versions_the_alias_serves(
     runtime = resource["Properties"]["Runtime"]
     assert tuple(int(part) for part in runtime.removeprefix("python").split(".")) >= (3, 12)
     assert resource["Properties"].get("EphemeralStorage", {"Size": 512})["Size"] <= 512
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_lambda_filters_logs_by_the_environments_levels(synthesized: Synthesized, function: FunctionName) -> None:
+    _, _, resource = function_of(synthesized, function)
+    logging = resource["Properties"]["LoggingConfig"]
+    assert logging["LogFormat"] == "JSON"
+    assert logging["ApplicationLogLevel"] == synthesized.config.log_level
+    # prod drops the platform's START, END and REPORT lines (two invocations per request); not its errors.
+    assert logging["SystemLogLevel"] == ("WARN" if synthesized.config.name == "prod" else "INFO")

@@ -77,7 +77,8 @@ class EventStore:
         """The stored item for a freshly accepted event, and the summary the client gets back."""
         event_id = new_id()
         now = datetime.now(UTC)
-        summary = EventSummary(
+        # Built from values made here and an already validated event: nothing to validate again.
+        summary = EventSummary.model_construct(
             event_id=event_id, event_type=event.event_type, status=EventStatus.PENDING, received_at=iso_utc(now)
         )
         key = self._key(tenant_id, event_id)
