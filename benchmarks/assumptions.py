@@ -45,7 +45,7 @@ GIB = 1024**3  # AWS bills data by the GB of 2^30 bytes
 FUNCTION_MEMORY_MB = {
     "authorizer": 1024,
     "health": 128,
-    "ingest": 1024,
+    "ingest": 1280,
     "inbox": 512,
     "dispatcher": 512,
     "worker": 512,

@@ -52,8 +52,12 @@ class InboxStatus(StrEnum):
     FAILED = EventStatus.FAILED.value
 
 
+# One encoder for all: json.dumps with these options builds a new one per call, a third of its time.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def compact_json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT.encode(value)
 
 
 def iso_utc(moment: datetime) -> str:
@@ -171,6 +175,9 @@ class BatchIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     events: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH_SIZE)
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        yield "events", f"<{len(self.events)} events>"  # see EventIn.__repr_args__
 
 
 class EventSummary(Model):

@@ -150,7 +150,12 @@ class DeliveryWorker:
         _count(MetricName.DELIVERY_ATTEMPTS)
         if reply.delivered:
             self._record(job, event.event_type, attempt, DeliveryOutcome.DELIVERED, reply)
-            self._ledger.settle(job.tenant_id, job.event_id, job.generation, job.subscription_id, delivered=True)
+            # The common case: the only delivery the event still owed, so it settles in one write.
+            alone = event.delivery.pending_subscriptions == [job.subscription_id]
+            alone = alone and not event.delivery.failed_subscriptions
+            self._ledger.settle(
+                job.tenant_id, job.event_id, job.generation, job.subscription_id, delivered=True, alone=alone
+            )
             _count(MetricName.DELIVERY_SUCCESSES)
             received = datetime.fromisoformat(event.received_at)
             latency = (datetime.fromtimestamp(self._clock(), UTC) - received).total_seconds() * 1000
