@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from email.message import Message
-from functools import cached_property, partial
+from functools import partial
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -42,6 +42,7 @@ from triggers.errors import (
     ValidationFailed,
 )
 from triggers.json_limits import parse_body
+from triggers.lazy import Lazy
 from triggers.metric_names import MetricName
 from triggers.models import TOO_LARGE_ERROR, ErrorBody, ErrorEnvelope, GatewayMessage
 from triggers.observability import logger, metrics, tracing
@@ -114,13 +115,8 @@ class RequestChecks(BaseMiddlewareHandler[APIGatewayHttpResolver]):
     an API function's cold start otherwise).
     """
 
-    @cached_property
-    def _validation(self) -> BaseMiddlewareHandler[Any]:
-        from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
-            OpenAPIRequestValidationMiddleware,
-        )
-
-        return OpenAPIRequestValidationMiddleware()  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.validation = Lazy(_powertools_validation)
 
     def handler(self, app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
         route = ROUTES_BY_KEY.get(app.current_event.route_key)
@@ -134,7 +130,13 @@ class RequestChecks(BaseMiddlewareHandler[APIGatewayHttpResolver]):
                 raise MissingScope(f"This route needs the {route.scope.value} scope")
         _check_query(app)
         _check_body(app, route)
-        return self._validation.handler(app, next_middleware)
+        return self.validation().handler(app, next_middleware)
+
+
+def _powertools_validation() -> BaseMiddlewareHandler[Any]:
+    from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
+
+    return OpenAPIRequestValidationMiddleware()  # type: ignore[no-untyped-call]
 
 
 def _declared_query_parameters(app: APIGatewayHttpResolver) -> set[str]:
@@ -188,8 +190,9 @@ def create_app() -> APIGatewayHttpResolver:
     middleware first in every route's stack; the checks take that place. Tested in tests/unit/test_http_edge.py.
     """
     app = APIGatewayHttpResolver(json_body_deserializer=parse_body)
-    app._request_validation_middleware = RequestChecks()  # type: ignore[assignment]
-    preload(partial(_load_validation, app))
+    checks = RequestChecks()
+    app._request_validation_middleware = checks  # type: ignore[assignment]
+    preload(partial(_load_validation, app, checks))
 
     def respond(error: DomainError) -> Response[str]:
         if isinstance(error, RateLimited):
@@ -219,10 +222,10 @@ def create_app() -> APIGatewayHttpResolver:
     return app
 
 
-def _load_validation(app: APIGatewayHttpResolver) -> None:
+def _load_validation(app: APIGatewayHttpResolver, checks: RequestChecks) -> None:
     """What first requests would load: the validation middleware, and every route's parsed signature and
     models (building the OpenAPI document builds them all)."""
-    cast(RequestChecks, app._request_validation_middleware)._validation  # noqa: B018
+    checks.validation()
     app.get_openapi_schema()
 
 
