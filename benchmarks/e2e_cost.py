@@ -25,6 +25,9 @@ from benchmarks.fixtures import BATCH_SIZE, Scenario
 from benchmarks.report import per, table, usd
 
 BUDGETS_USD = {"single": 5.00, "batch": 2.50}
+# What one delivered event must write whatever the code does, while the inbox index lists pending and
+# delivered events apart and every attempt is indexed per subscription.
+_FLOOR_WRITE_UNITS = 2 + 2 + 3
 EVENT_SOURCES = "event sources"
 _DELIVERY_FUNCTIONS = ("dispatcher", "worker")
 
@@ -186,6 +189,10 @@ def _delivery_cost(workload: Workload, tallies: dict[str, Tally]) -> dict[str, f
     return {name: value * scale for name, value in parts.items()}
 
 
+def _floor_usd() -> float:
+    return 1_000_000 * _FLOOR_WRITE_UNITS * PRICES["dynamodb_write_unit"].each
+
+
 def _billed_seconds(function: str, calls: int, items: int) -> float:
     """An invocation's billed time: its AWS calls one after another (the worker's jobs side by side, so one
     job's calls and the subscriber's answer), plus a few ms of CPU, rounded up to the ms."""
@@ -293,6 +300,10 @@ def render(measured: dict[str, Any]) -> str:
             "billed time = their calls one after another x 5 ms (a worker's jobs run side by side: one job's calls",
             "plus the subscriber's answer, stacks/capacity.py SUBSCRIBER_SECONDS), at their memory (512 MB).",
             "Logs: measured function output + the platform's lines per invocation in the priced environment.",
+            f"Floor of this data model, writes alone: {_FLOOR_WRITE_UNITS} WRU = {usd(_floor_usd())} per million"
+            " delivered events: the event and its inbox",
+            "index entry (2), the attempt record and its attempts index entry (2), the status change, whose inbox",
+            "index key moves (table 1 + out and in again 2). No request, Lambda or SQS charge is in it yet.",
         ],
         text_columns=2,
     )
