@@ -91,7 +91,11 @@ def _sqs_record(body: str, number: int) -> dict[str, Any]:
         "messageId": f"bench-{number}",
         "receiptHandle": f"bench-receipt-{number}",
         "body": body,
-        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": str(int(time.time() * 1000))},
+        "attributes": {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": str(int(time.time() * 1000)),
+            "ApproximateFirstReceiveTimestamp": str(int(time.time() * 1000)),
+        },
         "messageAttributes": {},
         "md5OfBody": "",
         "eventSource": "aws:sqs",
