@@ -19,9 +19,9 @@ from typing import Any
 from benchmarks import fixtures
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-SECTIONS = ("cold_start", "warm_latency", "aws_calls", "cost", "delivery", "soak")
-# The cost model prices the counted calls at the measured CPU cost per request.
-NEEDS = {"cost": ("warm_latency", "aws_calls")}
+SECTIONS = ("cold_start", "warm_latency", "aws_calls", "cost", "e2e_cost", "capacity", "delivery", "soak")
+# The cost model prices the counted calls at the measured CPU cost per request; end to end adds delivery.
+NEEDS = {"cost": ("warm_latency", "aws_calls"), "e2e_cost": ("cost", "warm_latency", "aws_calls")}
 
 
 def _runner(section: str, quick: bool) -> Callable[[dict[str, Any]], Any]:
@@ -42,6 +42,14 @@ def _runner(section: str, quick: bool) -> Callable[[dict[str, Any]], Any]:
         from benchmarks import delivery
 
         return lambda _: delivery.run(quick)
+    if section == "e2e_cost":
+        from benchmarks import e2e_cost
+
+        return lambda results: e2e_cost.run(results, quick)
+    if section == "capacity":
+        from benchmarks import capacity
+
+        return lambda _: capacity.run()
     if section == "soak":
         from benchmarks import soak
 
@@ -71,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         choices=SECTIONS,
         metavar="NAME",
-        help=f"run one section, repeatable: {', '.join(SECTIONS)} (cost also runs the two it prices)",
+        help=f"run one section, repeatable: {', '.join(SECTIONS)} (cost and e2e_cost also run what they price)",
     )
     args = parser.parse_args(argv)
     fixtures.configure_process()

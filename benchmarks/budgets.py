@@ -11,6 +11,7 @@ from benchmarks.report import per, table, usd
 from benchmarks.warm_latency import overhead_in_aws
 
 _OVERHEAD_BUDGET = 0.25
+_SINGLE_BUDGET_USD, _BATCH_BUDGET_USD = 3.10, 1.00
 _CACHED_DECISION_BUDGET_US = 1000
 _IO_CASES = (
     Scenario.AUTHORIZER_UNCACHED,
@@ -48,17 +49,19 @@ def _authorizer(warm: dict[str, Any], calls: dict[str, Any]) -> list[list[str]]:
 
 
 def _writes(calls: dict[str, Any]) -> list[list[str]]:
+    """The event's own writes are judged (SPEC §4: no dual write); the rate limiter's lease writes are shown
+    beside them: one per key per container per second at most, not per event."""
     rows = []
     for scenario, label in ((Scenario.INGEST_SINGLE, "full speed"), (INGEST_LOW_TRAFFIC, "1 request/s")):
         counts = calls[scenario]
+        events_table = counts["calls_per_event"].get("dynamodb:PutItem", 0)
         leases = counts["calls_per_event"].get("dynamodb:UpdateItem", 0)
         rows.append(
             [
                 f"<= 1 DynamoDB write/event, no key, {label}",
-                f"{per(counts['items_written_per_event'])} ="
-                f" {per(counts['calls_per_event'].get('dynamodb:PutItem', 0))} event PutItem"
-                f" + {per(leases)} rate-limit lease UpdateItem",
-                _verdict(counts["items_written_per_event"] <= 1.0),
+                f"{per(events_table)} event PutItem; all writes {per(counts['items_written_per_event'])}"
+                f" with {per(leases)} rate-limit lease UpdateItem (per key and container, not per event)",
+                _verdict(events_table <= 1.0),
             ]
         )
     kms = sum(v for c in calls.values() for k, v in c["calls_per_event"].items() if k.startswith("kms:"))
@@ -67,15 +70,22 @@ def _writes(calls: dict[str, Any]) -> list[list[str]]:
 
 
 def _cold_start(cold: dict[str, Any]) -> list[list[str]]:
-    lean = next(f["import_ms_median"] for name, f in cold.items() if f["reference"] and name.startswith("lean"))
-    functions = {name: f for name, f in cold.items() if not f["reference"]}
-    failed = [name.split(".")[1] for name, f in functions.items() if "failed" in f]
-    imports = [f["import_ms_median"] for f in functions.values() if "failed" not in f]
-    measured = f"{min(imports):.0f}-{max(imports):.0f} ms per function; lean Powertools stack {lean:.0f} ms"
-    measured += f" ({min(imports) - lean:+.0f} to {max(imports) - lean:+.0f} ms)"
-    if failed:
-        measured += f"; import failed: {', '.join(failed)}"
-    return [["cold start per function (import)", measured, "NOT MET" if failed else "reported"]]
+    rows = []
+    for function, figures in cold["functions"].items():
+        if "failed" in figures:
+            rows.append(
+                [f"cold start {function} <= 1.5x boto3 floor", f"import failed: {figures['failed']}", "NOT MET"]
+            )
+            continue
+        rows.append(
+            [
+                f"cold start {function} <= {cold['budget_ratio']:g}x boto3 floor",
+                f"{figures['import_ms']:.0f} ms / {figures['floor_ms']:.0f} ms = {figures['ratio']:.2f}x"
+                f" (CPU {figures['cpu_ratio']:.2f}x), peak {figures['peak_mb']:.0f} MB",
+                _verdict(figures["ratio"] <= cold["budget_ratio"]),
+            ]
+        )
+    return rows
 
 
 def _overheads(warm: dict[str, Any]) -> list[list[str]]:
@@ -104,7 +114,7 @@ def _overheads(warm: dict[str, Any]) -> list[list[str]]:
 
 def evaluate(results: dict[str, Any]) -> list[list[str]]:
     warm, calls = results.get("warm_latency"), results.get("aws_calls")
-    cold, cost = results.get("cold_start"), results.get("cost")
+    cold, cost = results.get("cold_start"), results.get("cost")  # e2e_cost and capacity are read below
     rows: list[list[str]] = []
     if warm and calls:
         rows += _authorizer(warm, calls)
@@ -116,13 +126,36 @@ def evaluate(results: dict[str, Any]) -> list[list[str]]:
         rows += _overheads(warm)
     if cost:
         figures = cost["per_million_events_usd"]
+        for scenario, label, budget in (
+            (Scenario.INGEST_SINGLE, "single", _SINGLE_BUDGET_USD),
+            (Scenario.INGEST_BATCH, "batched by 100", _BATCH_BUDGET_USD),
+        ):
+            total = figures[scenario]["total"]
+            rows.append([f"ingest cost per million, {label} <= {usd(budget)}", usd(total), _verdict(total <= budget)])
         rows.append(
             [
-                "AWS cost per million events",
-                f"single {usd(figures[Scenario.INGEST_SINGLE]['total'])},"
-                f" with Idempotency-Key {usd(figures[Scenario.INGEST_IDEMPOTENT]['total'])},"
-                f" batched by 100 {usd(figures[Scenario.INGEST_BATCH]['total'])}",
+                "ingest cost per million, with Idempotency-Key",
+                usd(figures[Scenario.INGEST_IDEMPOTENT]["total"]),
                 "reported",
+            ]
+        )
+    for workload, figures in (results.get("e2e_cost") or {}).items():
+        rows.append(
+            [
+                f"end-to-end cost per million, {workload} <= {usd(figures['budget_usd'])}",
+                f"{usd(figures['total_usd'])} (ingest {usd(figures['ingest_usd'])}"
+                f" + delivery {usd(figures['total_usd'] - figures['ingest_usd'])})",
+                _verdict(figures["total_usd"] <= figures["budget_usd"]),
+            ]
+        )
+    plan = (results.get("capacity") or {}).get("prod")
+    if plan:
+        rows.append(
+            [
+                f"capacity: prod holds {plan['planned_events_per_second']:,} events/s from one tenant",
+                f"{plan['holds_events_per_second']:,.0f} events/s, bound by {plan['bottleneck']};"
+                f" {plan['shards']} shards (>= {plan['shards_needed']})",
+                _verdict(plan["holds_planned_rate"]),
             ]
         )
     return rows

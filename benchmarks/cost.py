@@ -14,7 +14,6 @@ from benchmarks.aws_calls import INGEST_LOW_TRAFFIC
 from benchmarks.fixtures import Scenario
 from benchmarks.report import table, usd
 
-_GIB = 1024**3  # AWS bills data by the GB of 2^30 bytes
 # Costed scenarios, with the warm-latency case whose CPU cost they share.
 COSTED = {
     Scenario.INGEST_SINGLE: ("ingest 1 event", Scenario.INGEST_SINGLE),
@@ -62,8 +61,10 @@ def cost_per_million_events(
     authorizer_ms = math.ceil(authorizer_cpu_us / 1000 * assumptions.cpu_stretch("authorizer"))
     memory = assumptions.FUNCTION_MEMORY_MB
     gigabyte_ms = (route_ms * memory["ingest"] + authorizer_ms * memory["authorizer"]) / 1024
-    log_bytes = counts["log_bytes_per_request"] + (
-        assumptions.LAMBDA_INVOCATIONS_PER_REQUEST * assumptions.LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION
+    log_bytes = (
+        counts["log_bytes_per_request"]
+        + assumptions.LAMBDA_INVOCATIONS_PER_REQUEST * assumptions.platform_log_bytes_per_invocation()
+        + assumptions.access_log_bytes_per_request()
     )
     return CostPerMillionEvents(
         api_gateway=requests * PRICES["api_gateway_request"].each,
@@ -76,7 +77,7 @@ def cost_per_million_events(
         ),
         kms=1_000_000 * _calls_per_event(counts, "kms") * PRICES["kms_request"].each,
         secrets_manager=1_000_000 * _calls_per_event(counts, "secretsmanager") * PRICES["secrets_manager_call"].each,
-        logs=requests * log_bytes / _GIB * PRICES["logs_ingested_gib"].each,
+        logs=requests * log_bytes / assumptions.GIB * PRICES["logs_ingested_gib"].each,
         authorizer_billed_ms=authorizer_ms,
         route_billed_ms=route_ms,
     )
@@ -151,8 +152,10 @@ def render(costs: dict[str, CostPerMillionEvents]) -> str:
             f"  (CPU share) + DynamoDB calls per request x {assumptions.DYNAMODB_ROUND_TRIP_MS:g} ms.",
             "DynamoDB: counted write and read request units per event (table and index writes) at on-demand prices.",
             "KMS, Secrets Manager: counted calls per event (container start-up calls amortize to ~0).",
-            f"Logs: measured function stdout per request + {assumptions.LAMBDA_PLATFORM_LOG_BYTES_PER_INVOCATION} B"
-            " of platform lines per invocation (GB = 2^30 bytes).",
+            f"Logs: measured function output per request + the API's access log line"
+            f" ({assumptions.access_log_bytes_per_request()} B) + the platform's lines per invocation in"
+            f" {assumptions.PRICED_ENVIRONMENT}",
+            f"  ({assumptions.platform_log_bytes_per_invocation()} B: its platform log level).",
             "HTTP API meters requests per 512 KB: a batch of 100 typical events (~30 KB) is one request.",
             f"Not modelled: {assumptions.NOT_MODELLED}.",
         ],

@@ -99,9 +99,15 @@ def function_environment() -> dict[str, str]:
     return env
 
 
+# The queues emulated_aws creates, at the URLs moto gives them (its default account).
+QUEUE_URLS = {
+    "delivery_queue_url": f"https://sqs.us-east-1.amazonaws.com/123456789012/{PREFIX}-delivery",
+    "dead_letter_queue_url": f"https://sqs.us-east-1.amazonaws.com/123456789012/{PREFIX}-delivery-dlq",
+}
+
+
 def _placeholder(setting: str) -> str:
-    resource = f"{PREFIX}-{setting.removesuffix('_url').replace('_', '-')}"
-    return f"https://sqs.us-east-1.amazonaws.com/000000000000/{resource}" if setting.endswith("_url") else resource
+    return QUEUE_URLS.get(setting, f"{PREFIX}-{setting.replace('_', '-')}")
 
 
 def configure_process() -> None:
@@ -115,18 +121,21 @@ def configure_process() -> None:
 
 @contextlib.contextmanager
 def emulated_aws() -> Iterator[None]:
-    """A fresh moto account with every table and the cursor secret, created as the stacks create them."""
+    """A fresh moto account with every table, the cursor secret and the delivery queues, created as the
+    stacks create them."""
     import boto3
     from moto import mock_aws
+    from triggers.delivery.schedule import RetrySchedule
 
-    from local.aws import create_cursor_secret, create_tables
+    from local.aws import create_cursor_secret, create_queues, create_tables
 
     with mock_aws():
         reset_containers()
         tables = create_tables(boto3.client("dynamodb"), PREFIX)
         secret = create_cursor_secret(boto3.client("secretsmanager"), PREFIX)
+        queues = create_queues(boto3.client("sqs"), PREFIX, RetrySchedule())
         expected = function_environment()
-        assert all(expected[name] == value for name, value in {**tables, **secret}.items())
+        assert all(expected[name] == value for name, value in {**tables, **secret, **queues}.items())
         yield
 
 
@@ -259,7 +268,8 @@ class OutputMeter(io.TextIOBase):
 @contextlib.contextmanager
 def metered_stdout() -> Iterator[OutputMeter]:
     """Everything the functions print: metrics go through print(), but Powertools loggers keep the
-    stdout they found when built, so their handlers are pointed at the meter as well."""
+    stdout they found when built (which is an earlier meter when they were built inside one), so their
+    handlers are pointed at this meter as well."""
     meter = OutputMeter()
     named = logging.Logger.manager.loggerDict.values()
     loggers = [logging.getLogger(), *(logger for logger in named if isinstance(logger, logging.Logger))]
@@ -268,7 +278,8 @@ def metered_stdout() -> Iterator[OutputMeter]:
         handler
         for logger in loggers
         for handler in logger.handlers
-        if isinstance(handler, logging.StreamHandler) and handler.stream in (stdout, sys.__stdout__)
+        if isinstance(handler, logging.StreamHandler)
+        and (handler.stream in (stdout, sys.__stdout__) or isinstance(handler.stream, OutputMeter))
     ]
     originals = [handler.stream for handler in handlers]
     with contextlib.redirect_stdout(meter):

@@ -37,7 +37,7 @@ from pydantic import ValidationError
 from triggers.auth.apikeys import Scope
 from triggers.delivery.signing import SECRET_PREFIX
 from triggers.errors import StorageUnavailable
-from triggers.storage.dynamo import CLIENT_CONFIG
+from triggers.storage.dynamo import client_config
 from triggers.storage.keys import KeyTerms
 from triggers_client import TriggersError
 
@@ -164,7 +164,7 @@ def _redrive_local(limit: int | None) -> Redrive:
     state = _running_stack()
     with _reaching(state):
         # The functions' client settings: bounded timeouts, so a dead stack fails fast.
-        sqs = boto3.client("sqs", config=CLIENT_CONFIG)
+        sqs = boto3.client("sqs", config=client_config())
         return redrive(sqs, state.dead_letter_queue_url, state.delivery_queue_url, limit)
 
 

@@ -16,7 +16,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 from triggers.errors import StorageUnavailable
 from triggers.models import ApiKeyCreated
-from triggers.storage.dynamo import CLIENT_CONFIG, error_code
+from triggers.storage.dynamo import client_config, error_code
 from triggers.storage.keys import KeyTerms
 
 from local.stack import create_key_outside_the_api
@@ -68,7 +68,7 @@ class DeployedEnvironment:
         if session.region_name is None:
             raise DeployedError(_NO_REGION)
         with reaching(self):
-            account = session.client("sts", config=CLIENT_CONFIG).get_caller_identity()["Account"]
+            account = session.client("sts", config=client_config()).get_caller_identity()["Account"]
         return f"{self.prefix} in account {account}, region {session.region_name}"
 
     def queue_urls(self, sqs: SQSClient) -> tuple[str, str]:
@@ -87,12 +87,12 @@ class DeployedEnvironment:
 
 def deployer_dynamodb() -> DynamoDBClient:
     with _configured():
-        return boto3.client("dynamodb", config=CLIENT_CONFIG)
+        return boto3.client("dynamodb", config=client_config())
 
 
 def deployer_sqs() -> SQSClient:
     with _configured():
-        return boto3.client("sqs", config=CLIENT_CONFIG)
+        return boto3.client("sqs", config=client_config())
 
 
 @contextmanager

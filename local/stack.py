@@ -33,7 +33,7 @@ from triggers.models import ApiKeyCreated, AuditAction
 from triggers.routes import FunctionName
 from triggers.settings import KeysSettings, WorkerSettings, load_settings
 from triggers.storage.audit import AuditLog
-from triggers.storage.dynamo import CLIENT_CONFIG, dynamodb_client
+from triggers.storage.dynamo import client_config, dynamodb_client
 from triggers.storage.keys import KeyStore, KeyTerms
 from triggers.tables import TableName, physical_name
 
@@ -288,12 +288,12 @@ def delivery_pollers(functions: FunctionRegistry) -> list[BackgroundService]:
     stream_arn = dynamodb_client().describe_table(TableName=os.environ["EVENTS_TABLE"])["Table"]["LatestStreamArn"]
     return [
         StreamPoller(
-            boto3.client("dynamodbstreams", config=CLIENT_CONFIG),
+            boto3.client("dynamodbstreams", config=client_config()),
             stream_arn,
             lambda event: functions.invoke(FunctionName.DISPATCHER, event),
         ),
         QueuePoller(
-            boto3.client("sqs", config=CLIENT_CONFIG),
+            boto3.client("sqs", config=client_config()),
             os.environ["DELIVERY_QUEUE_URL"],
             lambda event: functions.invoke(FunctionName.WORKER, event),
         ),

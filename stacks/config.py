@@ -20,6 +20,25 @@ HTTP_API_ACCOUNT_BURST = 5_000
 # Lambda's default concurrent executions per account and region, and what it always keeps unreserved.
 DEFAULT_ACCOUNT_CONCURRENCY = 1_000
 MIN_UNRESERVED_CONCURRENCY = 100
+# DynamoDB's default maximum write units per second of one on-demand table (a quota).
+DYNAMODB_TABLE_WRITE_UNITS = 40_000
+
+
+@dataclass(frozen=True)
+class AccountLimits:
+    """What an environment needs of its account and region (Service Quotas; AWS's defaults unless raised).
+
+    docs/operations.md ("Account limits") lists what to raise before deploying an environment that needs more.
+    """
+
+    lambda_concurrency: int = DEFAULT_ACCOUNT_CONCURRENCY
+    http_api_rate: int = HTTP_API_ACCOUNT_RATE
+    http_api_burst: int = HTTP_API_ACCOUNT_BURST
+    dynamodb_table_write_units: int = DYNAMODB_TABLE_WRITE_UNITS
+
+    @property
+    def raised(self) -> bool:
+        return self != AccountLimits()
 
 
 @dataclass(frozen=True)
@@ -37,8 +56,8 @@ class Concurrency:
     The request path reserves its own (a reservation is also that function's ceiling); the worker, whose
     invocations last as long as subscribers make them wait, is capped by its queue's event source; the
     dispatcher runs at most (stream shards x ``stream_parallelization``) batches at once. Everything not
-    reserved shares the rest of the account. Sized to fit an account at Lambda's default limit
-    (``DEFAULT_ACCOUNT_CONCURRENCY``); docs/operations.md says what to raise for more.
+    reserved shares the rest of the account. Sized by stacks/capacity.py to hold the environment's stage
+    rate; dev and staging fit an account at Lambda's default limit, prod needs its ``account`` raised.
     """
 
     reserved: Mapping[FunctionName, int]
@@ -81,6 +100,8 @@ class EnvironmentConfig:
     delivery_retention: Duration
     # Operations
     log_level: str
+    # Lambda's own lines per invocation (START, END and REPORT at INFO; timeouts and crashes at WARN).
+    platform_log_level: str
     log_retention: RetentionDays
     alarms: AlarmThresholds
     retain_data: bool  # keep tables, keys, secret, queues and logs when the stack is deleted
@@ -91,6 +112,7 @@ class EnvironmentConfig:
     deployment: ILambdaDeploymentConfig
     # Lambda SnapStart: each published version starts from a snapshot of an initialised container.
     snap_start: bool = False
+    account: AccountLimits = AccountLimits()
 
     @property
     def prefix(self) -> str:
@@ -115,6 +137,7 @@ DEV = EnvironmentConfig(
     bcrypt_rounds=10,
     delivery_retention=Duration.days(4),
     log_level="DEBUG",
+    platform_log_level="INFO",
     log_retention=RetentionDays.ONE_WEEK,
     alarms=AlarmThresholds(
         server_error_rate_percent=5,
@@ -148,6 +171,7 @@ STAGING = EnvironmentConfig(
     bcrypt_rounds=12,
     delivery_retention=Duration.days(4),
     log_level="INFO",
+    platform_log_level="INFO",
     log_retention=RetentionDays.TWO_WEEKS,
     alarms=AlarmThresholds(
         server_error_rate_percent=2,
@@ -162,10 +186,11 @@ STAGING = EnvironmentConfig(
     retain_data=False,
     deletion_protection=False,
     # 500 requests/s x ~40 ms = 20 concurrent per function on the request path; reserved at 2.5x that.
+    # Five dispatcher batches per stream shard: a quiet table has one or two shards (stacks/capacity.py).
     concurrency=Concurrency(
         reserved={FunctionName.AUTHORIZER: 50, FunctionName.INGEST: 50},
         worker_max=20,
-        stream_parallelization=2,
+        stream_parallelization=5,
     ),
     deployment=LambdaDeploymentConfig.ALL_AT_ONCE,
 )
@@ -173,14 +198,20 @@ STAGING = EnvironmentConfig(
 PROD = EnvironmentConfig(
     name="prod",
     event_ttl_days=30,
-    shard_count=8,
+    # 10,000 events/s from one tenant at 4 writes per event on its partition keys, each key at most 70% of
+    # DynamoDB's 1,000 units/s: 58 shards (stacks/capacity.py). Fixed once the table holds events.
+    shard_count=64,
     point_in_time_recovery_days=35,
-    throttle=ApiThrottle(rate_limit=5000, burst_limit=HTTP_API_ACCOUNT_BURST),
+    # The design's 10,000 single-event POSTs a second and 20% more; the account's throttle is raised to match.
+    throttle=ApiThrottle(rate_limit=12_000, burst_limit=12_000),
     auth_cache_ttl_seconds=60,
     default_rate_limit_per_second=1000,
     bcrypt_rounds=12,
     delivery_retention=Duration.days(14),
     log_level="INFO",
+    # Three lines per invocation, two invocations per request: a seventh of an event's cost at 10,000 a
+    # second. Durations and memory are in the Lambda metrics; timeouts and crashes (WARN) are still logged.
+    platform_log_level="WARN",
     log_retention=RetentionDays.THREE_MONTHS,
     alarms=AlarmThresholds(
         server_error_rate_percent=1,
@@ -194,16 +225,23 @@ PROD = EnvironmentConfig(
     ),
     retain_data=True,
     deletion_protection=True,
-    # 5,000 requests/s x ~40 ms (ingest's one or two DynamoDB writes; less for a cached authorizer decision)
-    # is ~200 concurrent; 300 each leaves half as much again for cold starts and bcrypt on cache misses.
-    # That leaves 400 of a default account to the other API functions, the dispatcher (shards x 4) and
-    # the worker (at most 200: a slow subscriber holds one for its whole timeout, no more than 200 can).
+    # Sized by stacks/capacity.py for 10,000 events/s at 70% of each limit: the request path reserves its
+    # own (authorizer ~30 ms, ingest ~40 ms an invocation); 40 stream shards x 5 batches; the worker at
+    # most 400 (batches of 10 delivered side by side, a subscriber answering in ~200 ms). An account at
+    # AWS's defaults cannot hold this: `account` says what to raise (docs/operations.md).
     concurrency=Concurrency(
-        reserved={FunctionName.AUTHORIZER: 300, FunctionName.INGEST: 300},
-        worker_max=200,
-        stream_parallelization=4,
+        reserved={FunctionName.AUTHORIZER: 450, FunctionName.INGEST: 600},
+        worker_max=400,
+        stream_parallelization=5,
     ),
     deployment=LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES,
+    snap_start=True,
+    account=AccountLimits(
+        lambda_concurrency=3_000,
+        http_api_rate=12_000,
+        http_api_burst=12_000,
+        dynamodb_table_write_units=60_000,
+    ),
 )
 
 ENVIRONMENTS: Mapping[str, EnvironmentConfig] = {config.name: config for config in (DEV, STAGING, PROD)}

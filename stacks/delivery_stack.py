@@ -26,9 +26,10 @@ from stacks.layer_bundle import LayerBundle
 from stacks.nag import acknowledge
 
 WORKER_TIMEOUT = Duration.seconds(90)
-# A batch's jobs run side by side, each within one 10 s delivery deadline plus its storage calls (WorkerSettings);
-# a job starts only while that much time is left, so a batch of five never outlives the timeout.
-WORKER_BATCH_SIZE = 5
+# The jobs of a batch are delivered side by side (WorkerSettings.delivery_concurrency, 10), each within its
+# deadline, and a job is handed back when too little time is left: ten fit the timeout, and each batch
+# costs one receive and one delete.
+WORKER_BATCH_SIZE = 10
 # Lambda wants the queue's visibility timeout at six times the worker's; a retry sets its own visibility
 # per message to follow the backoff schedule.
 DELIVERY_VISIBILITY_TIMEOUT = Duration.seconds(6 * WORKER_TIMEOUT.to_seconds())

@@ -12,11 +12,13 @@ from triggers.http import api_handler, caller, create_app, json_response, no_con
 from triggers.lifecycle import EventLifecycle
 from triggers.models import AckResult, BulkAckIn, BulkAckResult, EventSummary
 from triggers.settings import AckSettings, load_settings
+from triggers.snapshot import preload
 
 settings = load_settings(AckSettings)
 app = create_app()
 
 
+@preload
 @cache
 def lifecycle() -> EventLifecycle:
     return EventLifecycle.from_settings(settings)

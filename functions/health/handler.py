@@ -19,7 +19,7 @@ def health() -> Response[str]:
 
 
 @route(app, "GET /openapi.json", 200, None, "This document")
-def openapi() -> Response[bytes]:
+def openapi() -> Response[str]:
     return Response(status_code=200, content_type="application/json", body=openapi_document())
 
 

@@ -11,6 +11,7 @@ from triggers.event_listing import EventListing
 from triggers.http import api_handler, caller, create_app, json_response, route
 from triggers.models import Event, EventPage, EventsQuery, InboxQuery, Stats, StatsQuery
 from triggers.settings import InboxSettings, load_settings
+from triggers.snapshot import preload
 from triggers.storage.dynamo import dynamodb_client
 from triggers.storage.events import EventStore
 from triggers.tenant_stats import TenantStats
@@ -19,11 +20,13 @@ settings = load_settings(InboxSettings)
 app = create_app()
 
 
+@preload
 @cache
 def events() -> EventStore:
     return EventStore(dynamodb_client(), settings.events_table, settings.shard_count)
 
 
+@preload
 @cache
 def listing() -> EventListing:
     return EventListing.from_settings(settings)
@@ -39,6 +42,7 @@ def list_events(query: Annotated[EventsQuery, Query()]) -> Response[str]:
     return json_response(200, listing().history(caller(app).tenant_id, query))
 
 
+@preload
 @cache
 def tenant_stats() -> TenantStats:
     return TenantStats.from_settings(settings)

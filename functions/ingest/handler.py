@@ -11,14 +11,19 @@ from triggers.http import api_handler, caller, create_app, json_response, route
 from triggers.ingestion import Ingestion, replay_headers
 from triggers.models import BatchIn, BatchResult, EventIn, EventSummary, IdempotencyKey
 from triggers.settings import IngestSettings, load_settings
+from triggers.snapshot import preload
 
 settings = load_settings(IngestSettings)
 app = create_app()
 
 
+@preload
 @cache
 def ingestion() -> Ingestion:
     return Ingestion.from_settings(settings)
+
+
+preload(lambda: ingestion().preload())  # idempotency, which only keyed requests load otherwise
 
 
 @route(app, "POST /v1/events", 201, EventSummary, "Stored; the original response on a retry")

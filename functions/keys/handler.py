@@ -11,11 +11,13 @@ from triggers.http import api_handler, caller, create_app, json_response, no_con
 from triggers.key_management import KeyManagement
 from triggers.models import ApiKey, ApiKeyCreated, ApiKeyList, AuditPage, AuditQuery, KeyCreateIn
 from triggers.settings import KeysSettings, load_settings
+from triggers.snapshot import preload
 
 settings = load_settings(KeysSettings)
 app = create_app()
 
 
+@preload
 @cache
 def key_management() -> KeyManagement:
     return KeyManagement.from_settings(settings)

@@ -23,6 +23,7 @@ from triggers.models import (
     SubscriptionPatch,
 )
 from triggers.settings import SubscriptionsSettings, load_settings
+from triggers.snapshot import preload
 from triggers.subscription_management import SubscriptionManagement
 
 settings = load_settings(SubscriptionsSettings)
@@ -30,6 +31,7 @@ app = create_app()
 ONE = "/v1/subscriptions/{subscription_id}"
 
 
+@preload
 @cache
 def subscriptions() -> SubscriptionManagement:
     return SubscriptionManagement.from_settings(settings)

@@ -17,8 +17,9 @@ from triggers.delivery.batch import BatchLimits, DeliveryBatch
 from triggers.delivery.jobs import JobQueue, QueueLimits
 from triggers.delivery.schedule import RetrySchedule
 from triggers.delivery.worker import DeliveryWorker
-from triggers.observability import logger, metrics, tracer
+from triggers.observability import logger, metrics, tracing
 from triggers.settings import WorkerSettings, load_settings
+from triggers.snapshot import preload
 from triggers.storage.dynamo import sqs_client
 
 settings = load_settings(WorkerSettings)
@@ -31,18 +32,23 @@ limits = BatchLimits(
 )
 
 
+@preload
 @cache
 def delivery_queue() -> JobQueue:
     return JobQueue(sqs_client(), settings.delivery_queue_url)
 
 
+@preload
 @cache
 def worker() -> DeliveryWorker:
     return DeliveryWorker.from_settings(settings)
 
 
+preload(lambda: worker().preload())  # the webhook sender, which the first delivery loads otherwise
+
+
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
+@tracing.lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     batch = DeliveryBatch(worker(), delivery_queue(), limits, remaining_ms=context.get_remaining_time_in_millis)

@@ -143,6 +143,11 @@ class MicroFunction(Construct):
             layers=[layer],
             role=self.role,
             log_group=log_group,
+            # JSON, so that Lambda filters by level: the function's own lines at its log level, and its
+            # platform lines (START, END, REPORT) only where the environment keeps them.
+            logging_format=lambda_.LoggingFormat.JSON,
+            application_log_level_v2=lambda_.ApplicationLogLevel[config.log_level],
+            system_log_level_v2=lambda_.SystemLogLevel[config.platform_log_level],
             memory_size=memory_size,
             timeout=timeout,
             reserved_concurrent_executions=config.concurrency.reserved.get(function),

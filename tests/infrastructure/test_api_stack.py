@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from triggers.routes import GATEWAY_AUTHORIZER, ROUTES, FunctionName, RouteSpec
 
-from stacks.config import HTTP_API_ACCOUNT_BURST
 from stacks.layer_bundle import PYTHON_VERSION
 from tests.infrastructure.conftest import Synthesized
 from tests.infrastructure.functions import RETENTION_DAYS, function_of
@@ -88,7 +87,7 @@ def test_stage_throttles_and_writes_json_access_logs(synthesized: Synthesized) -
     assert properties["AutoDeploy"] is True
     assert properties["DefaultRouteSettings"]["ThrottlingRateLimit"] == throttle.rate_limit
     assert properties["DefaultRouteSettings"]["ThrottlingBurstLimit"] == throttle.burst_limit
-    assert throttle.burst_limit <= HTTP_API_ACCOUNT_BURST
+    assert throttle.burst_limit <= synthesized.config.account.http_api_burst  # the account's cuts it first
     assert properties["DefaultRouteSettings"]["DetailedMetricsEnabled"] is True
     access_logs = properties["AccessLogSettings"]
     assert json.loads(access_logs["Format"])["requestId"] == "$context.requestId"

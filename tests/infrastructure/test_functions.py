@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Match, Template
 from triggers.metric_names import NAMESPACE
 from triggers.routes import FunctionName
 from triggers.settings import (
@@ -21,9 +17,7 @@ from triggers.settings import (
     WorkerSettings,
 )
 
-from stacks.config import DEV
-from stacks.constructs.micro_function import MicroFunction, common_layer
-from stacks.layer_bundle import PYTHON_VERSION, LayerBundle
+from stacks.layer_bundle import PYTHON_VERSION
 from tests.infrastructure.conftest import Synthesized
 from tests.infrastructure.functions import RETENTION_DAYS, alias_of, function_of, grants, role_statements
 from tests.infrastructure.templates import as_list
@@ -281,17 +275,27 @@ def test_a_request_path_release_must_keep_within_the_routes_p99_budget(
     assert [alarm["Threshold"] for alarm in durations] == [synthesized.config.alarms.p99_latency_ms]
 
 
-def test_snap_start_can_be_switched_on_for_the_versions_the_alias_serves(layer_bundle: LayerBundle) -> None:
-    """SnapStart restores published versions only, which is what every alias serves already."""
-    stack = cdk.Stack(cdk.App(), "SnapStartProbe")
-    config = replace(DEV, snap_start=True)
-    MicroFunction(
-        stack,
-        FunctionName.HEALTH,
-        config=config,
-        layer=common_layer(stack, config, layer_bundle),
-        settings=FunctionSettings(),
-    )
-    template = Template.from_stack(stack)
-    template.has_resource_properties("AWS::Lambda::Function", {"SnapStart": {"ApplyOn": "PublishedVersions"}})
-    template.has_resource_properties("AWS::Lambda::Alias", {"Name": "live", "FunctionVersion": Match.any_value()})
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_snap_start_follows_the_environment_on_the_versions_the_alias_serves(
+    synthesized: Synthesized, function: FunctionName
+) -> None:
+    """On in prod, off elsewhere; it restores published versions only, which is what every alias (and so the
+    API, the event sources and the release alarms, tested above) serves."""
+    _, _, resource = function_of(synthesized, function)
+    expected = {"ApplyOn": "PublishedVersions"} if synthesized.config.snap_start else None
+    assert resource["Properties"].get("SnapStart") == expected
+    assert (synthesized.config.name == "prod") == synthesized.config.snap_start
+    # SnapStart for Python needs 3.12 or later, and no ephemeral storage above 512 MB.
+    runtime = resource["Properties"]["Runtime"]
+    assert tuple(int(part) for part in runtime.removeprefix("python").split(".")) >= (3, 12)
+    assert resource["Properties"].get("EphemeralStorage", {"Size": 512})["Size"] <= 512
+
+
+@pytest.mark.parametrize("function", FunctionName, ids=str)
+def test_lambda_filters_logs_by_the_environments_levels(synthesized: Synthesized, function: FunctionName) -> None:
+    _, _, resource = function_of(synthesized, function)
+    logging = resource["Properties"]["LoggingConfig"]
+    assert logging["LogFormat"] == "JSON"
+    assert logging["ApplicationLogLevel"] == synthesized.config.log_level
+    # prod drops the platform's START, END and REPORT lines (two invocations per request); not its errors.
+    assert logging["SystemLogLevel"] == ("WARN" if synthesized.config.name == "prod" else "INFO")

@@ -93,7 +93,7 @@ def test_the_cli_knows_every_environment_and_hashes_admin_keys_as_strongly_as_an
     assert max(config.bcrypt_rounds for config in ENVIRONMENTS.values()) <= ADMIN_BCRYPT_ROUNDS
 
 
-def test_the_account_limits_table_shows_the_configured_concurrency() -> None:
+def test_the_account_limits_table_shows_the_configured_concurrency_and_shards() -> None:
     rows = {
         name: tuple(int(number.replace(",", "")) for number in re.findall(r"[\d,]+\d|\d", cells))
         for name, cells in re.findall(r"^\| `(\w+)` \|(.*)\|$", DOCS, flags=re.MULTILINE)
@@ -108,6 +108,7 @@ def test_the_account_limits_table_shows_the_configured_concurrency() -> None:
             concurrency.stream_parallelization,
             config.throttle.rate_limit,
             config.throttle.burst_limit,
+            config.shard_count,
         ), name
 
 

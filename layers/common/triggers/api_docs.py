@@ -43,8 +43,9 @@ class Asset:
 
 
 @cache
-def openapi_document() -> bytes:
-    return resources.files("triggers").joinpath("openapi.json").read_bytes()
+def openapi_document() -> str:
+    """The document as text: a JSON response's body must be a string (Powertools would re-encode bytes)."""
+    return resources.files("triggers").joinpath("openapi.json").read_text(encoding="utf-8")
 
 
 @cache

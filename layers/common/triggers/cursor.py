@@ -14,21 +14,27 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from triggers.errors import InvalidCursor
+from triggers.lazy import Lazy
 from triggers.models import Pagination
 
 _SIGNATURE_BYTES = 16
 
 
 class CursorCodec:
-    def __init__(self, secret: bytes) -> None:
-        self._secret = secret
+    def __init__(self, secret: bytes | Callable[[], bytes]) -> None:
+        self._secret = Lazy(secret if callable(secret) else lambda: secret)
 
     @classmethod
     def from_secret(cls, secret_name: str) -> CursorCodec:
-        """The codec keyed with a Secrets Manager secret: one read per container, never logged."""
-        from aws_lambda_powertools.utilities.parameters import get_secret  # only the listing functions need it
+        """The codec keyed with a Secrets Manager secret: one read per container, never logged, made by the
+        first page that needs a cursor (so a SnapStart snapshot never holds the secret)."""
 
-        return cls(str(get_secret(secret_name, max_age=3600)).encode())
+        def read() -> bytes:
+            from aws_lambda_powertools.utilities.parameters import get_secret  # only the listing functions need it
+
+            return str(get_secret(secret_name, max_age=3600)).encode()
+
+        return cls(read)
 
     def encode(self, last_event_id: str, query_fingerprint: str) -> str:
         body = json.dumps({"after": last_event_id, "q": query_fingerprint}, separators=(",", ":")).encode()
@@ -53,7 +59,7 @@ class CursorCodec:
         return after
 
     def _sign(self, body: bytes) -> bytes:
-        return hmac.new(self._secret, body, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+        return hmac.new(self._secret(), body, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
 
 
 def query_fingerprint(*parts: object) -> str:

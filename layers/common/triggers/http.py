@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from email.message import Message
+from functools import partial
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -42,10 +43,12 @@ from triggers.errors import (
     ValidationFailed,
 )
 from triggers.json_limits import parse_body
+from triggers.lazy import Lazy
 from triggers.metric_names import MetricName
 from triggers.models import TOO_LARGE_ERROR, ErrorBody, ErrorEnvelope, GatewayMessage
-from triggers.observability import logger, metrics, tracer
+from triggers.observability import logger, metrics, tracing
 from triggers.routes import ROUTES_BY_KEY, RouteSpec
+from triggers.snapshot import preload
 
 # The one place a domain error becomes an HTTP status.
 ERROR_STATUS: dict[type[DomainError], HTTPStatus] = {
@@ -107,11 +110,14 @@ class RequestChecks(BaseMiddlewareHandler[APIGatewayHttpResolver]):
     """What API Gateway cannot check for us, before request validation parses anything: the route is
     in the table, the caller holds its scope, every query parameter is one the route declares, and a
     body is JSON within the route's size limit. Powertools runs its request validation first in every
-    middleware stack, so these checks wrap it rather than follow it.
+    middleware stack, so these checks take its place and run it themselves.
+
+    Powertools' validation machinery is loaded with the first request, not at import (it is a fifth of
+    an API function's cold start otherwise).
     """
 
-    def __init__(self, validation: BaseMiddlewareHandler[Any] | None) -> None:
-        self._validation = validation
+    def __init__(self) -> None:
+        self.validation = Lazy(_powertools_validation)
 
     def handler(self, app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
         route = ROUTES_BY_KEY.get(app.current_event.route_key)
@@ -125,9 +131,13 @@ class RequestChecks(BaseMiddlewareHandler[APIGatewayHttpResolver]):
                 raise MissingScope(f"This route needs the {route.scope.value} scope")
         _check_query(app)
         _check_body(app, route)
-        if self._validation is None:
-            return next_middleware(app)
-        return self._validation.handler(app, next_middleware)
+        return self.validation().handler(app, next_middleware)
+
+
+def _powertools_validation() -> BaseMiddlewareHandler[Any]:
+    from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
+
+    return OpenAPIRequestValidationMiddleware()  # type: ignore[no-untyped-call]
 
 
 def _declared_query_parameters(app: APIGatewayHttpResolver) -> set[str]:
@@ -184,11 +194,17 @@ class _SegmentResolver(APIGatewayHttpResolver):
 
 
 def create_app() -> APIGatewayHttpResolver:
-    """An HTTP API resolver with the house edge: strict JSON, the route checks, one error envelope."""
-    app = _SegmentResolver(enable_validation=True, json_body_deserializer=parse_body)
-    # Powertools puts its request validation first in every route's middleware stack; the checks go
-    # in its place and run it themselves, so they come first. Tested in tests/unit/test_http_edge.py.
-    app._request_validation_middleware = RequestChecks(app._request_validation_middleware)  # type: ignore[assignment]
+    """An HTTP API resolver with the house edge: strict JSON, the route checks, one error envelope.
+
+    Validation is switched on per route (``route``), not for the resolver: the resolver would import
+    Powertools' validation machinery at once, and add a response validation that our responses do not
+    need (each is a body pydantic has just serialized). Powertools puts the app's request validation
+    middleware first in every route's stack; the checks take that place. Tested in tests/unit/test_http_edge.py.
+    """
+    app = _SegmentResolver(json_body_deserializer=parse_body)
+    checks = RequestChecks()
+    app._request_validation_middleware = checks  # type: ignore[assignment]
+    preload(partial(_load_validation, app, checks))
 
     def respond(error: DomainError) -> Response[str]:
         if isinstance(error, RateLimited):
@@ -218,6 +234,13 @@ def create_app() -> APIGatewayHttpResolver:
     return app
 
 
+def _load_validation(app: APIGatewayHttpResolver, checks: RequestChecks) -> None:
+    """What first requests would load: the validation middleware, and every route's parsed signature and
+    models (building the OpenAPI document builds them all)."""
+    checks.validation()
+    app.get_openapi_schema()
+
+
 def caller(app: APIGatewayHttpResolver) -> Principal:
     """The principal the authorizer put in the request context, with the request it is making."""
     context = app.current_event.request_context
@@ -239,22 +262,30 @@ def no_content() -> Response[str]:
 
 
 def _responses(route: RouteSpec, status: int, model: type[BaseModel] | None, description: str) -> dict[int, Any]:
-    """The route's OpenAPI responses: its success, and every error status the table says it can answer."""
-    responses: dict[int, OpenAPIResponse] = {
-        status: {"description": description, **({"content": {JSON_MEDIA_TYPE: {"model": model}}} if model else {})}
-    }
-    for error_status in route.error_statuses:
-        schema: Any = ErrorEnvelope | GatewayMessage if error_status in _GATEWAY_STATUSES else ErrorEnvelope
-        response: OpenAPIResponse = {
-            "description": error_status.phrase,
-            "content": {JSON_MEDIA_TYPE: {"model": schema}},
+    """The route's OpenAPI responses: its success, and every error status the table says it can answer.
+
+    A 422 comes first, where the document has always had it (Powertools' resolver-wide validation used
+    to put its own 422 there, which ours replaced), so the document and the types built from it keep
+    their order.
+    """
+    success: OpenAPIResponse = {"description": description}
+    if model:
+        success["content"] = {JSON_MEDIA_TYPE: {"model": model}}
+    errors = {int(error_status): _error_response(error_status) for error_status in route.error_statuses}
+    first = (
+        {HTTPStatus.UNPROCESSABLE_ENTITY.value: errors.pop(HTTPStatus.UNPROCESSABLE_ENTITY)} if 422 in errors else {}
+    )
+    return {**first, status: success, **errors}
+
+
+def _error_response(error_status: HTTPStatus) -> OpenAPIResponse:
+    schema: Any = ErrorEnvelope | GatewayMessage if error_status in _GATEWAY_STATUSES else ErrorEnvelope
+    response: OpenAPIResponse = {"description": error_status.phrase, "content": {JSON_MEDIA_TYPE: {"model": schema}}}
+    if error_status is HTTPStatus.TOO_MANY_REQUESTS:
+        response["headers"] = {
+            "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
         }
-        if error_status is HTTPStatus.TOO_MANY_REQUESTS:
-            response["headers"] = {
-                "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
-            }
-        responses[int(error_status)] = response
-    return responses
+    return response
 
 
 RouteDecorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -267,7 +298,8 @@ def route(
     spec = ROUTES_BY_KEY[route_key]
     register = getattr(app, spec.method.lower())
     path = spec.path.replace("{", "<").replace("}", ">")
-    return cast(RouteDecorator, register(path, responses=_responses(spec, status, model, description)))
+    responses = _responses(spec, status, model, description)
+    return cast(RouteDecorator, register(path, responses=responses, enable_validation=True))
 
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
@@ -277,7 +309,7 @@ def api_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
     """The Lambda entry point of an API function: observability around the router."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
-    @tracer.capture_lambda_handler(capture_response=False)  # responses may carry payloads
+    @tracing.lambda_handler  # responses may carry payloads
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return app.resolve(event, context)

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING
 
 from triggers.auth.authorizer import Principal
 from triggers.cursor import CursorCodec, cursor_page, query_fingerprint
 from triggers.delivery.jobs import DeliveryJob, JobQueue
-from triggers.delivery.sender import WebhookSender
 from triggers.delivery.targets import TargetLookupFailed, TargetPolicy, TargetUnresolvable
+from triggers.lazy import Lazy
 from triggers.models import (
     AttemptPage,
     AttemptsQuery,
@@ -44,10 +47,19 @@ from triggers.storage.dynamo import dynamodb_client, sqs_client
 from triggers.storage.events import EventStore
 from triggers.storage.subscriptions import SubscriptionStore
 
+if TYPE_CHECKING:
+    from triggers.delivery.sender import WebhookSender
+
 # How many undelivered attempts one recover call works through; the rest is left for the next call.
 RECOVERY_BATCH = 200
 TEST_EVENT_TYPE = "triggers.test"
 _EXCERPT_BYTES = 1024
+
+
+def _webhook_sender(settings: SubscriptionsSettings) -> WebhookSender:
+    from triggers.delivery.sender import WebhookSender
+
+    return WebhookSender.from_settings(settings, max_connections=2)
 
 
 class SubscriptionManagement:
@@ -61,7 +73,7 @@ class SubscriptionManagement:
         events: EventStore,
         ledger: DeliveryLedger,
         queue: JobQueue,
-        sender: WebhookSender,
+        sender: Callable[[], WebhookSender],
         cursors: CursorCodec,
     ) -> None:
         self._subscriptions = subscriptions
@@ -85,7 +97,8 @@ class SubscriptionManagement:
             events=EventStore(client, settings.events_table, settings.shard_count),
             ledger=DeliveryLedger(client, settings.events_table, settings.shard_count),
             queue=JobQueue(sqs_client(), settings.delivery_queue_url),
-            sender=WebhookSender.from_settings(settings, max_connections=2),
+            # Built for the first test sent (httpx and TLS load then); few requests are tests.
+            sender=Lazy(partial(_webhook_sender, settings)),
             cursors=CursorCodec.from_secret(settings.cursor_secret_name),
         )
 
@@ -138,7 +151,7 @@ class SubscriptionManagement:
             "payload": {"subscription_id": subscription_id, "message": "A test delivery from the Triggers API"},
         }
         encoded = json.dumps(body, separators=(",", ":")).encode()
-        reply = self._sender.post(found.subscription.target_url, found.secrets, f"msg_{test_id}", encoded)
+        reply = self._sender().post(found.subscription.target_url, found.secrets, f"msg_{test_id}", encoded)
         self._audit.record(caller, AuditAction.SUBSCRIPTION_TESTED, subscription_id)
         return SendTestResult(
             outcome=SendTestOutcome.SUCCEEDED if reply.delivered else SendTestOutcome.FAILED,

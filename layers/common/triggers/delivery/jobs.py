@@ -20,7 +20,7 @@ from triggers.storage.dynamo import error_code, storage_errors
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
-_SEND_BATCH_LIMIT = 10
+SEND_BATCH_LIMIT = 10  # SQS's SendMessageBatch maximum
 # SQS's limits: a message's visibility ends at most 12 h after its receive; a send delays it at most 15 min.
 MAX_VISIBILITY_SECONDS = 12 * 60 * 60
 MAX_SEND_DELAY_SECONDS = 15 * 60
@@ -159,8 +159,8 @@ class JobQueue:
         self._queue_url = queue_url
 
     def send(self, jobs: list[DeliveryJob], delay_seconds: int = 0) -> None:
-        for start in range(0, len(jobs), _SEND_BATCH_LIMIT):
-            chunk = jobs[start : start + _SEND_BATCH_LIMIT]
+        for start in range(0, len(jobs), SEND_BATCH_LIMIT):
+            chunk = jobs[start : start + SEND_BATCH_LIMIT]
             with storage_errors():
                 response = self._client.send_message_batch(
                     QueueUrl=self._queue_url,

@@ -19,7 +19,6 @@ import ssl
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -27,8 +26,10 @@ import httpcore
 import httpx
 
 from triggers import __version__
+from triggers.delivery.reply import WebhookReply
 from triggers.delivery.signing import webhook_headers
 from triggers.delivery.targets import TargetLookupFailed, TargetPolicy, TargetRefused
+from triggers.observability import tracing
 from triggers.settings import OutboundWebhookSettings
 
 USER_AGENT = f"TriggersAPI-Webhooks/{__version__}"
@@ -107,28 +108,6 @@ class PinnedBackend(httpcore.NetworkBackend):
         raise failure
 
 
-@dataclass(frozen=True)
-class WebhookReply:
-    """What came of one POST. ``error`` says why it failed, for the attempt record (never the body)."""
-
-    status_code: int | None
-    latency_ms: int
-    retry_after_seconds: int | None = None
-    error: str | None = None
-    # The target may not be called (SSRF policy) or its host does not exist: retrying cannot help.
-    refused: bool = False
-    body_excerpt: bytes = b""  # the start of the response body, at most the sender's cap
-
-    @property
-    def delivered(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
-
-    @property
-    def gone(self) -> bool:
-        """410 Gone: the subscriber asks never to be called again."""
-        return self.status_code == 410
-
-
 def parse_retry_after(value: str | None, now: datetime) -> int | None:
     """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
     if not value:
@@ -185,7 +164,8 @@ class WebhookSender:
             return WebhookReply(None, 0, error="target_url is not a valid URL", refused=True)
         token = _attempt_deadline.set(started + self._deadline_seconds)
         try:
-            return self._exchange(request, started)
+            with tracing.subsegment(request.url.host, remote=True):
+                return self._exchange(request, started)
         except TargetRefused as refused:
             return WebhookReply(None, _elapsed_ms(started), error=refused.message, refused=True)
         except TargetLookupFailed as failed:

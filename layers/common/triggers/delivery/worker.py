@@ -23,11 +23,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING
 
 from triggers.delivery.jobs import DeliveryJob, JobQueue
+from triggers.delivery.reply import WebhookReply
 from triggers.delivery.schedule import RetrySchedule
-from triggers.delivery.sender import WebhookReply, WebhookSender
 from triggers.errors import NotFound
+from triggers.lazy import Lazy
 from triggers.metric_names import MetricName
 from triggers.models import DeliveryAttempt, DeliveryOutcome, Event, SubscriptionStatus, iso_utc
 from triggers.observability import logger, metrics
@@ -36,6 +39,9 @@ from triggers.storage.deliveries import DeliveryLedger
 from triggers.storage.dynamo import dynamodb_client, sqs_client
 from triggers.storage.events import EventStore
 from triggers.storage.subscriptions import SubscriptionStore
+
+if TYPE_CHECKING:
+    from triggers.delivery.sender import WebhookSender
 
 # Jobs of a batch run on several threads; Powertools' metric set is a plain dict.
 _metrics_lock = threading.Lock()
@@ -64,6 +70,12 @@ def webhook_body(event: Event) -> bytes:
     ).encode()
 
 
+def _webhook_sender(settings: WorkerSettings) -> WebhookSender:
+    from triggers.delivery.sender import WebhookSender
+
+    return WebhookSender.from_settings(settings, max_connections=settings.delivery_concurrency)
+
+
 class DeliveryWorker:
     def __init__(
         self,
@@ -71,7 +83,7 @@ class DeliveryWorker:
         subscriptions: SubscriptionStore,
         ledger: DeliveryLedger,
         dead_letters: JobQueue,
-        sender: WebhookSender,
+        sender: Callable[[], WebhookSender],
         schedule: RetrySchedule,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -91,10 +103,15 @@ class DeliveryWorker:
             subscriptions=SubscriptionStore(client, settings.subscriptions_table),
             ledger=DeliveryLedger(client, settings.events_table, settings.shard_count, settings.event_ttl_days),
             dead_letters=JobQueue(sqs_client(), settings.dead_letter_queue_url),
-            # One sender per container: its connections are reused across deliveries.
-            sender=WebhookSender.from_settings(settings, max_connections=settings.delivery_concurrency),
+            # One sender per container, built for the first delivery (httpx and TLS load then): its
+            # connections are reused across deliveries.
+            sender=Lazy(partial(_webhook_sender, settings)),
             schedule=RetrySchedule(settings.retry_delays),
         )
+
+    def preload(self) -> None:
+        """Builds the webhook sender ahead of the first delivery (before a SnapStart snapshot)."""
+        self._sender()
 
     def deliver(self, job: DeliveryJob, receive_count: int) -> RetryAt | None:
         """Makes the job's next attempt, if it is due; ``receive_count`` is its message's receive count."""
@@ -129,11 +146,16 @@ class DeliveryWorker:
             self._dead_letter(job, event.event_type, attempt, WebhookReply(None, 0, error="processing kept failing"))
             return None
 
-        reply = self._sender.post(found.subscription.target_url, found.secrets, job.webhook_id, webhook_body(event))
+        reply = self._sender().post(found.subscription.target_url, found.secrets, job.webhook_id, webhook_body(event))
         _count(MetricName.DELIVERY_ATTEMPTS)
         if reply.delivered:
             self._record(job, event.event_type, attempt, DeliveryOutcome.DELIVERED, reply)
-            self._ledger.settle(job.tenant_id, job.event_id, job.generation, job.subscription_id, delivered=True)
+            # The common case: the only delivery the event still owed, so it settles in one write.
+            alone = event.delivery.pending_subscriptions == [job.subscription_id]
+            alone = alone and not event.delivery.failed_subscriptions
+            self._ledger.settle(
+                job.tenant_id, job.event_id, job.generation, job.subscription_id, delivered=True, alone=alone
+            )
             _count(MetricName.DELIVERY_SUCCESSES)
             received = datetime.fromisoformat(event.received_at)
             latency = (datetime.fromtimestamp(self._clock(), UTC) - received).total_seconds() * 1000

@@ -155,15 +155,30 @@ class DeliveryLedger:
         return True
 
     def settle(
-        self, tenant_id: str, event_id: str, generation: int, subscription_id: str, *, delivered: bool
+        self,
+        tenant_id: str,
+        event_id: str,
+        generation: int,
+        subscription_id: str,
+        *,
+        delivered: bool,
+        alone: bool = False,
     ) -> EventStatus | None:
         """Settles one subscription's delivery; returns the event's new status if this settled the last one.
 
         A success also clears an earlier failure (a redriven job that now got through); a failure only
         settles a subscription that is still pending. Returns None when nothing changed: a duplicate
         message, a stale generation, or an event that was erased.
+
+        ``alone``: the caller read the event pending on this subscription only, with no failure. A success
+        then settles and rolls up in one conditional update, one write where the two steps take two (each
+        rewriting the inbox index's copy); if the event changed since it was read, the two steps follow.
         """
         key = event_key(tenant_id, event_id, self._shard_count)
+        if delivered and alone:
+            status = self._roll_up(key, generation, failed=False, settling=subscription_id)
+            if status is not None:
+                return status
         values: dict[str, Any] = {":sub": {"SS": [subscription_id]}, ":id": {"S": subscription_id}}
         values[":generation"] = {"N": str(generation)}
         if delivered:
@@ -193,26 +208,38 @@ class DeliveryLedger:
             return None
         return self._roll_up(key, generation, failed="failed_subscriptions" in item)
 
-    def _roll_up(self, key: Item, generation: int, *, failed: bool) -> EventStatus | None:
+    def _roll_up(self, key: Item, generation: int, *, failed: bool, settling: str | None = None) -> EventStatus | None:
+        """Moves the event to its final status once nothing is pending. ``settling``: the last pending
+        subscription, settled by the same write (its delivery succeeded and nothing failed)."""
         status = EventStatus.FAILED if failed else EventStatus.DELIVERED
+        update = "SET #status = :status, inbox_pk = :inbox"
+        nothing_pending = "attribute_not_exists(pending_subscriptions)"
+        values: dict[str, Any] = {
+            ":status": {"S": status.value},
+            ":inbox": {"S": inbox_partition(key["pk"]["S"], status)},
+            ":generation": {"N": str(generation)},
+            ":acknowledged": {"S": EventStatus.ACKNOWLEDGED.value},
+        }
+        if settling is not None:
+            update += " DELETE pending_subscriptions :sub ADD delivered_subscriptions :sub"
+            nothing_pending = (
+                "contains(pending_subscriptions, :id) AND size(pending_subscriptions) = :one "
+                "AND attribute_not_exists(failed_subscriptions)"
+            )
+            values |= {":sub": {"SS": [settling]}, ":id": {"S": settling}, ":one": {"N": "1"}}
         try:
             with storage_errors():
                 self._client.update_item(
                     TableName=self._table,
                     Key=key,
-                    UpdateExpression="SET #status = :status, inbox_pk = :inbox",
+                    UpdateExpression=update,
                     # An acknowledged event has left the inbox; a push result must not bring it back.
                     ConditionExpression=(
-                        "generation = :generation AND attribute_not_exists(pending_subscriptions) "
+                        f"generation = :generation AND {nothing_pending} "
                         "AND #status <> :acknowledged AND #status <> :status"
                     ),
                     ExpressionAttributeNames={"#status": "status"},
-                    ExpressionAttributeValues={
-                        ":status": {"S": status.value},
-                        ":inbox": {"S": inbox_partition(key["pk"]["S"], status)},
-                        ":generation": {"N": str(generation)},
-                        ":acknowledged": {"S": EventStatus.ACKNOWLEDGED.value},
-                    },
+                    ExpressionAttributeValues=values,
                 )
         except ConditionFailed:
             return None

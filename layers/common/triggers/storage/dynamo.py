@@ -1,31 +1,25 @@
-"""The DynamoDB client and the one place that turns a ClientError into a domain error."""
+"""The DynamoDB client and the one place that turns a ClientError into a domain error.
+
+botocore is loaded with the first client, not at import: only its exceptions are needed before that,
+and the rest (its HTTP stack, the session) is most of a cold start that has no AWS call to make yet.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from triggers.errors import StorageUnavailable
 
 if TYPE_CHECKING:
+    from botocore.config import Config
+    from botocore.session import Session
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sqs import SQSClient
-
-# Every call is bounded: a slow dependency must fail fast rather than use up the Lambda timeout.
-CLIENT_CONFIG = Config(
-    # Our code builds every request; botocore's client-side validation doubled the CPU of a batch write.
-    parameter_validation=False,
-    connect_timeout=2,
-    read_timeout=5,
-    retries={"mode": "standard", "max_attempts": 3},
-    max_pool_connections=32,
-)
 
 _TRANSIENT_CODES = frozenset(
     {
@@ -40,15 +34,38 @@ _TRANSIENT_CODES = frozenset(
 
 
 @cache
+def client_config() -> Config:
+    """Every call is bounded: a slow dependency must fail fast rather than use up the Lambda timeout."""
+    from botocore.config import Config
+
+    return Config(
+        # Our code builds every request; botocore's client-side validation doubled the CPU of a batch write.
+        parameter_validation=False,
+        connect_timeout=2,
+        read_timeout=5,
+        retries={"mode": "standard", "max_attempts": 3},
+        max_pool_connections=32,
+    )
+
+
+@cache
+def _session() -> Session:
+    # botocore itself, not boto3: boto3 adds resources, which nothing here uses, and their import time.
+    from botocore.session import get_session
+
+    return get_session()
+
+
+@cache
 def dynamodb_client() -> DynamoDBClient:
     """One client per container, created on first use (not at import) and reused while warm."""
-    return boto3.client("dynamodb", config=CLIENT_CONFIG)
+    return cast("DynamoDBClient", _session().create_client("dynamodb", config=client_config()))
 
 
 @cache
 def sqs_client() -> SQSClient:
     """Like ``dynamodb_client``: one per container, bounded timeouts."""
-    return boto3.client("sqs", config=CLIENT_CONFIG)
+    return cast("SQSClient", _session().create_client("sqs", config=client_config()))
 
 
 def error_code(exc: ClientError) -> str:

@@ -45,6 +45,7 @@ Item = dict[str, Any]  # a DynamoDB item in the low-level client's attribute-val
 _BATCH_WRITE_LIMIT = 25
 _BATCH_WRITE_ATTEMPTS = 6
 ATTEMPT_SEPARATOR = "#attempt#"
+_PENDING = EventStatus.PENDING.value
 
 
 def event_key(tenant_id: str, event_id: str, shard_count: int) -> Item:
@@ -53,7 +54,7 @@ def event_key(tenant_id: str, event_id: str, shard_count: int) -> Item:
 
 def inbox_partition(event_partition: str, status: EventStatus) -> str:
     """The inbox index partition of an event in ``event_partition`` ("<tenant>#<shard>") with ``status``."""
-    return f"{event_partition}#{status.value}"
+    return f"{event_partition}#{status}"  # a StrEnum formats as its value
 
 
 def is_event_item(sort_key: str) -> bool:
@@ -77,7 +78,8 @@ class EventStore:
         """The stored item for a freshly accepted event, and the summary the client gets back."""
         event_id = new_id()
         now = datetime.now(UTC)
-        summary = EventSummary(
+        # Built from values made here and an already validated event: nothing to validate again.
+        summary = EventSummary.model_construct(
             event_id=event_id, event_type=event.event_type, status=EventStatus.PENDING, received_at=iso_utc(now)
         )
         key = self._key(tenant_id, event_id)
@@ -85,7 +87,7 @@ class EventStore:
             **key,
             "tenant_id": {"S": tenant_id},
             "event_type": {"S": event.event_type},
-            "status": {"S": EventStatus.PENDING.value},
+            "status": {"S": _PENDING},
             "received_at": {"S": summary.received_at},
             "payload": {"S": event.payload_json},
             "expires_at": {"N": str(int((now + self._ttl).timestamp()))},
