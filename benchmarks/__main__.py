@@ -22,6 +22,8 @@ RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 SECTIONS = ("cold_start", "warm_latency", "aws_calls", "cost", "e2e_cost", "capacity", "delivery", "soak")
 # The cost model prices the counted calls at the measured CPU cost per request; end to end adds delivery.
 NEEDS = {"cost": ("warm_latency", "aws_calls"), "e2e_cost": ("cost", "warm_latency", "aws_calls")}
+# The soak takes about 15 minutes: run on request (--only soak), not by every make bench.
+ON_REQUEST = {"soak"}
 
 
 def _runner(section: str, quick: bool) -> Callable[[dict[str, Any]], Any]:
@@ -60,7 +62,7 @@ def _runner(section: str, quick: bool) -> Callable[[dict[str, Any]], Any]:
 
 
 def _selected(only: list[str] | None) -> list[str]:
-    wanted = set(only or SECTIONS)
+    wanted = set(only or set(SECTIONS) - ON_REQUEST)
     for section in list(wanted):
         wanted.update(NEEDS.get(section, ()))
     return [section for section in SECTIONS if section in wanted]

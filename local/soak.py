@@ -117,12 +117,17 @@ class ChaoticAnswers:
 
 
 class AwsFaults:
-    """Fails a share of the functions' AWS calls; half of those went through and only the answer was lost."""
+    """Fails a share of the functions' AWS calls; half of those went through and only the answer was lost.
+
+    The first faultable call to each service always fails: SQS sees few calls (jobs are queued ten to a
+    request), and a soak whose dice spared it would not have tested SQS faults at all.
+    """
 
     def __init__(self, rate: float, seed: int) -> None:
         self._rate = rate
         self._random = random.Random(seed)
         self._lock = threading.Lock()
+        self._faulted_services: set[str] = set()
         self.injected: Counter[str] = Counter()
 
     @contextmanager
@@ -130,13 +135,17 @@ class AwsFaults:
         real = vars(BaseClient)[_API_CALL]
 
         def maybe_failing(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+            service = client.meta.service_model.service_name
             with self._lock:
-                fails = operation in FAULTED_OPERATIONS and self._random.random() < self._rate
+                first = service not in self._faulted_services
+                fails = operation in FAULTED_OPERATIONS and (first or self._random.random() < self._rate)
+                if fails:
+                    self._faulted_services.add(service)
                 went_through = self._random.random() < 0.5
                 code = self._random.choice(_FAULT_CODES)
             if not fails:
                 return real(client, operation, params)
-            self.injected[f"{client.meta.service_model.service_name}:{operation}"] += 1
+            self.injected[f"{service}:{operation}"] += 1
             if went_through:  # the caller cannot know it worked
                 real(client, operation, params)
             raise ClientError({"Error": {"Code": code, "Message": "injected fault"}}, operation)
