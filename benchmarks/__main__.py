@@ -19,7 +19,17 @@ from typing import Any
 from benchmarks import fixtures
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-SECTIONS = ("cold_start", "warm_latency", "aws_calls", "cost", "e2e_cost", "capacity", "delivery", "soak")
+SECTIONS = (
+    "cold_start",
+    "warm_latency",
+    "aws_calls",
+    "cost",
+    "e2e_cost",
+    "stats_writes",
+    "capacity",
+    "delivery",
+    "soak",
+)
 # The cost model prices the counted calls at the measured CPU cost per request; end to end adds delivery.
 NEEDS = {"cost": ("warm_latency", "aws_calls"), "e2e_cost": ("cost", "warm_latency", "aws_calls")}
 # The soak takes about 15 minutes: run on request (--only soak), not by every make bench.
@@ -48,6 +58,10 @@ def _runner(section: str, quick: bool) -> Callable[[dict[str, Any]], Any]:
         from benchmarks import e2e_cost
 
         return lambda results: e2e_cost.run(results, quick)
+    if section == "stats_writes":
+        from benchmarks import stats_writes
+
+        return lambda _: stats_writes.run(quick)
     if section == "capacity":
         from benchmarks import capacity
 

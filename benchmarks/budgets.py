@@ -148,6 +148,16 @@ def evaluate(results: dict[str, Any]) -> list[list[str]]:
                 _verdict(figures["total_usd"] <= figures["budget_usd"]),
             ]
         )
+    if stats := results.get("stats_writes"):
+        goal, deployed = stats["hundred_events"], stats["deployed"]
+        rows.append(
+            [
+                f"tenant stats writes per event at 100 events a stream batch <= {stats['goal']}",
+                f"{goal['writes_per_event']:.3f} ({deployed['writes_per_event']:.3f} in the deployed batches of"
+                f" {deployed['batch_size']} records)",
+                _verdict(goal["writes_per_event"] <= stats["goal"]),
+            ]
+        )
     plan = (results.get("capacity") or {}).get("prod")
     if plan:
         rows.append(

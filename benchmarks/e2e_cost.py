@@ -3,7 +3,7 @@ webhook POST, every table and index write (attempts included) and the stats, cou
 code, for one and two subscriptions, single events and batches of 100, every delivery a first-try 2xx.
 
 The whole pipeline runs in-process against moto (the local stack's pollers stand in for Lambda's event
-source mappings, batching as they do: up to 100 stream records, 10 queue messages), posting to a
+source mappings, batching as they do: up to STREAM_BATCH_SIZE stream records, 10 queue messages), posting to a
 receiver on 127.0.0.1. Every AWS call is recorded with the function whose invocation made it; calls the
 pollers make are the event sources' (reading a DynamoDB stream for Lambda is free; the SQS queue's
 receives and deletes are billed). The ingest part (API Gateway, the authorizer, ingest) is priced by
@@ -209,6 +209,7 @@ def _billed_seconds(function: str, calls: int, items: int) -> float:
 def run(results: dict[str, Any], quick: bool) -> dict[str, Any]:
     from local.pollers import DeliveryPipeline
     from local.receiver import WebhookReceiver
+    from stacks.delivery_stack import STREAM_BATCH_SIZE
 
     # The receiver is http://127.0.0.1, which only the local stack accepts; set before the worker loads.
     os.environ.update({"ALLOW_HTTP_TARGETS": "true", "ALLOW_LOOPBACK_TARGETS": "true"})
@@ -219,6 +220,7 @@ def run(results: dict[str, Any], quick: bool) -> dict[str, Any]:
     try:
         with fixtures.emulated_aws(), fixtures.metered_stdout():
             pipeline = DeliveryPipeline.in_process(fixtures.REGISTRY)
+            pipeline.stream._batch_size = STREAM_BATCH_SIZE
             for workload in _workloads(quick):
                 tallies = _measure(workload, pipeline, receiver)
                 delivery = _delivery_cost(workload, tallies)
