@@ -210,8 +210,10 @@ def test_any_text_in_an_id_reaches_its_route_and_is_not_found(api: httpx.Client,
         {"name": "", "scopes": ["events:read"]},
         {"name": "x", "scopes": ["events:read"], "expires_in_seconds": 0},
         {"name": "x", "scopes": ["events:read"], "rate_limit_per_second": 0},
+        {"name": "x", "scopes": ["events:read"], "rate_limit_per_second": True},
+        {"name": "x", "scopes": ["events:read"], "expires_in_seconds": "3600"},
     ],
-    ids=["unknown-scope", "no-scopes", "no-name", "expired", "zero-rate"],
+    ids=["unknown-scope", "no-scopes", "no-name", "expired", "zero-rate", "boolean-rate", "text-lifetime"],
 )
 def test_a_bad_key_request_is_refused(strict: httpx.Client, body: dict[str, Any]) -> None:
     assert_error(strict.post("/v1/keys", json=body), 400, "VALIDATION_ERROR")

@@ -2,12 +2,20 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from pydantic import ValidationError
 from triggers.json_limits import MAX_FIELD_DEPTH
-from triggers.models import MAX_METADATA_BYTES, MAX_PAYLOAD_BYTES, TOO_LARGE_ERROR, EventIn, InboxQuery, KeyCreateIn
+from triggers.models import (
+    MAX_METADATA_BYTES,
+    MAX_PAYLOAD_BYTES,
+    TOO_LARGE_ERROR,
+    EventIn,
+    InboxQuery,
+    KeyCreateIn,
+    Model,
+)
 
 
 def valid(**overrides: Any) -> dict[str, Any]:
@@ -134,3 +142,42 @@ def test_key_requests_need_known_scopes_and_a_bounded_lifetime() -> None:
     ):
         with pytest.raises(ValidationError):
             KeyCreateIn.model_validate(bad)
+
+
+def _request_models() -> list[type[Model]]:
+    """Every model a client sends (they forbid unknown fields), found rather than listed."""
+    found, pending = [], list(Model.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending += model.__subclasses__()
+        if model.model_config.get("extra") == "forbid" and not model.__name__.endswith("Query"):
+            found.append(model)
+    return found
+
+
+def _is_integer(annotation: Any) -> bool:
+    """int itself, or inside Annotated[...] / Optional[...]."""
+    return annotation is int or any(_is_integer(argument) for argument in get_args(annotation))
+
+
+def _integer_fields(model: type[Model]) -> list[str]:
+    return [name for name, field in model.model_fields.items() if _is_integer(field.annotation)]
+
+
+BODY_INTEGER_FIELDS = [(model, name) for model in _request_models() for name in _integer_fields(model)]
+
+
+def test_the_request_models_with_integers_are_found() -> None:
+    assert {(model.__name__, name) for model, name in BODY_INTEGER_FIELDS} >= {
+        ("KeyCreateIn", "expires_in_seconds"),
+        ("KeyCreateIn", "rate_limit_per_second"),
+    }
+
+
+@pytest.mark.parametrize("value", [True, False, "3600", "1e3", ""], ids=repr)
+@pytest.mark.parametrize(("model", "field"), BODY_INTEGER_FIELDS, ids=lambda item: getattr(item, "__name__", item))
+def test_a_body_integer_takes_only_a_json_number(model: type[Model], field: str, value: Any) -> None:
+    """true is not 1 and "3600" is not 3600 in JSON; pydantic's lax mode would take both."""
+    with pytest.raises(ValidationError) as refused:
+        model.model_validate({field: value})
+    assert any(error["loc"] == (field,) and error["type"] == "int_type" for error in refused.value.errors())

@@ -89,6 +89,17 @@ def _in_utc(moment: datetime) -> datetime:
 Timestamp = Annotated[datetime, BeforeValidator(_rfc3339), AfterValidator(_in_utc)]
 
 
+def _json_integer(value: Any) -> Any:
+    # JSON's types, not Python's conversions: pydantic alone takes true as 1 and "5" as 5 (a 1.0 stays
+    # an integer, as JSON Schema counts it). Query parameters arrive as text and keep plain int.
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+JSON_INTEGER = BeforeValidator(_json_integer)  # on a body's integer field: Annotated[int | None, JSON_INTEGER]
+
+
 class JsonObject(dict[str, Any]):
     """A client's JSON object together with its compact serialization, made once when it is validated."""
 
@@ -357,13 +368,13 @@ class KeyCreateIn(Model):
     name: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
     # A lifetime rather than a date: "in the future" is then a bound the schema itself can state.
-    expires_in_seconds: int | None = Field(
+    expires_in_seconds: Annotated[int | None, JSON_INTEGER] = Field(
         default=None,
         ge=60,
         le=MAX_KEY_LIFETIME_SECONDS,
         description="Lifetime from now. Omitted: the key lives as long as the key that creates it.",
     )
-    rate_limit_per_second: int | None = Field(
+    rate_limit_per_second: Annotated[int | None, JSON_INTEGER] = Field(
         default=None,
         ge=1,
         le=100_000,
