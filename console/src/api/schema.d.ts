@@ -906,9 +906,15 @@ export interface components {
         Pagination: {
             /** Limit */
             limit: number;
-            /** Next Cursor */
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null when there is none
+             */
             next_cursor: string | null;
-            /** Has More */
+            /**
+             * Has More
+             * @description More may follow: keep paging while true. Each page reads a bounded amount, so a page with filters can hold fewer than `limit` items, even none, and still have more.
+             */
             has_more: boolean;
         };
         /** RecoverIn */

@@ -16,6 +16,7 @@ from typing import TypeVar
 from triggers.errors import InvalidCursor
 from triggers.lazy import Lazy
 from triggers.models import Pagination
+from triggers.storage.listing import Slice
 
 _SIGNATURE_BYTES = 16
 
@@ -74,12 +75,14 @@ def cursor_page(
     cursor: str | None,
     fingerprint: str,
     limit: int,
-    read: Callable[[str | None], tuple[list[T], bool]],
+    read: Callable[[str | None], Slice[T]],
     id_of: Callable[[T], str],
 ) -> tuple[list[T], Pagination]:
     """One page of a cursor-paged listing: ``read(after)`` gives the items after the cursor's position and
-    whether more follow; the next cursor points past the last item returned."""
+    whether more follow; the next cursor points past the last item returned, or past where a read that
+    spent its budget got to (then a page can be short, even empty, and still have more)."""
     after = codec.decode(cursor, fingerprint) if cursor else None
-    items, has_more = read(after)
-    next_cursor = codec.encode(id_of(items[-1]), fingerprint) if has_more and items else None
-    return items, Pagination(limit=limit, next_cursor=next_cursor, has_more=has_more)
+    page = read(after)
+    position = page.resume_after or (id_of(page.items[-1]) if page.items else None)
+    next_cursor = codec.encode(position, fingerprint) if page.has_more and position else None
+    return page.items, Pagination(limit=limit, next_cursor=next_cursor, has_more=page.has_more)

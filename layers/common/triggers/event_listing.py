@@ -13,7 +13,8 @@ from triggers.models import Event, EventPage, EventsQuery, InboxQuery
 from triggers.observability import metrics
 from triggers.settings import InboxSettings
 from triggers.storage.dynamo import dynamodb_client
-from triggers.storage.event_pages import EventPages, EventSlice
+from triggers.storage.event_pages import EventPages
+from triggers.storage.listing import Slice
 
 
 class EventListing:
@@ -44,13 +45,7 @@ class EventListing:
         )
 
     def _page(
-        self, limit: int, cursor: str | None, fingerprint: str, read: Callable[[str | None], EventSlice]
+        self, limit: int, cursor: str | None, fingerprint: str, read: Callable[[str | None], Slice[Event]]
     ) -> EventPage:
-        def read_events(after: str | None) -> tuple[list[Event], bool]:
-            page = read(after)
-            return page.events, page.has_more
-
-        events, pagination = cursor_page(
-            self._cursors, cursor, fingerprint, limit, read_events, lambda event: event.event_id
-        )
+        events, pagination = cursor_page(self._cursors, cursor, fingerprint, limit, read, lambda event: event.event_id)
         return EventPage(events=events, pagination=pagination)

@@ -297,8 +297,11 @@ class Event(EventSummary):
 
 class Pagination(Model):
     limit: int
-    next_cursor: str | None
-    has_more: bool
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null when there is none")
+    has_more: bool = Field(
+        description="More may follow: keep paging while true. Each page reads a bounded amount, so a page with "
+        "filters can hold fewer than `limit` items, even none, and still have more."
+    )
 
 
 class EventPage(Model):

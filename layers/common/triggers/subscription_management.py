@@ -22,6 +22,7 @@ from triggers.auth.authorizer import Principal
 from triggers.cursor import CursorCodec, cursor_page, query_fingerprint
 from triggers.delivery.jobs import DeliveryJob, JobQueue
 from triggers.delivery.targets import TargetLookupFailed, TargetPolicy, TargetUnresolvable
+from triggers.ids import moment_of
 from triggers.lazy import Lazy
 from triggers.models import (
     AttemptPage,
@@ -33,6 +34,7 @@ from triggers.models import (
     SendTestOutcome,
     SendTestResult,
     Subscription,
+    SubscriptionAttempt,
     SubscriptionCreated,
     SubscriptionIn,
     SubscriptionPatch,
@@ -45,6 +47,7 @@ from triggers.storage.audit import AuditLog
 from triggers.storage.deliveries import DeliveryLedger
 from triggers.storage.dynamo import dynamodb_client, sqs_client
 from triggers.storage.events import EventStore
+from triggers.storage.listing import Slice
 from triggers.storage.subscriptions import SubscriptionStore
 
 if TYPE_CHECKING:
@@ -180,9 +183,10 @@ class SubscriptionManagement:
         """Queues once more every event whose delivery failed for good or was skipped in the window, at
         most ``RECOVERY_BATCH`` attempts' worth per call; ``resume_since`` says where the next call starts."""
         subscription = self._subscriptions.get(caller.tenant_id, subscription_id)
-        ended, has_more = self._attempts.ended_undelivered(
+        page = self._attempts.ended_undelivered(
             caller.tenant_id, subscription_id, request.since, request.until, RECOVERY_BATCH, after=None
         )
+        ended = page.items
         jobs: list[DeliveryJob] = []
         for event_id, webhook_id in dict.fromkeys((attempt.event_id, attempt.webhook_id) for attempt in ended):
             generation = generation_of(webhook_id)
@@ -195,10 +199,20 @@ class SubscriptionManagement:
             jobs.append(DeliveryJob(caller.tenant_id, event_id, subscription_id, generation, attempts_before=made))
         self._queue.send(jobs)
         self._audit.record(caller, AuditAction.SUBSCRIPTION_RECOVERED, subscription.subscription_id)
-        return Recovery(queued=len(jobs), resume_since=ended[-1].at if has_more and ended else None)
+        return Recovery(queued=len(jobs), resume_since=_resume_since(page))
 
     def _check_target(self, url: str) -> None:
         """Refuses a target the delivery policy would refuse. A name that does not resolve (yet), or a DNS
         hiccup, is no reason to refuse: every delivery checks the target again, when it counts."""
         with suppress(TargetUnresolvable, TargetLookupFailed):
             self._targets.check(url)
+
+
+def _resume_since(page: Slice[SubscriptionAttempt]) -> str | None:
+    """Where the next recovery starts: the last attempt taken, or as far as a read that spent its budget
+    got (attempt ids are UUIDv7s). Starting at that instant again is harmless: recovery is exactly once."""
+    if not page.has_more:
+        return None
+    if page.resume_after:
+        return iso_utc(moment_of(page.resume_after))
+    return page.items[-1].at if page.items else None

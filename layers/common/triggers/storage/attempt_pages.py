@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from triggers.models import AttemptOutcome, AttemptsQuery, DeliveryOutcome, Order, SubscriptionAttempt
-from triggers.storage.listing import IdRange, merged_page
+from triggers.storage.listing import IdRange, Slice, merged_page
 from triggers.tables import ATTEMPTS_INDEX
 
 if TYPE_CHECKING:
@@ -28,12 +28,12 @@ class AttemptPages:
 
     def page(
         self, tenant_id: str, subscription_id: str, query: AttemptsQuery, after: str | None
-    ) -> tuple[list[SubscriptionAttempt], bool]:
+    ) -> Slice[SubscriptionAttempt]:
         outcomes = query.outcome.stored() if query.outcome else None
-        items, has_more = self._items(
+        page = self._items(
             tenant_id, subscription_id, query.since, query.until, outcomes, query.limit, Order.DESC, after
         )
-        return [attempt_of(item) for item in items], has_more
+        return Slice([attempt_of(item) for item in page.items], page.has_more, page.resume_after)
 
     def ended_undelivered(
         self,
@@ -43,11 +43,11 @@ class AttemptPages:
         until: datetime | None,
         limit: int,
         after: str | None,
-    ) -> tuple[list[SubscriptionAttempt], bool]:
+    ) -> Slice[SubscriptionAttempt]:
         """Attempts that left an event undelivered for good (failed for good, or skipped), oldest first."""
         outcomes = [DeliveryOutcome.FAILED, DeliveryOutcome.SKIPPED]
-        items, has_more = self._items(tenant_id, subscription_id, since, until, outcomes, limit, Order.ASC, after)
-        return [attempt_of(item) for item in items], has_more
+        page = self._items(tenant_id, subscription_id, since, until, outcomes, limit, Order.ASC, after)
+        return Slice([attempt_of(item) for item in page.items], page.has_more, page.resume_after)
 
     def _items(
         self,
@@ -59,7 +59,7 @@ class AttemptPages:
         limit: int,
         order: Order,
         after: str | None,
-    ) -> tuple[list[Item], bool]:
+    ) -> Slice[Item]:
         ids = IdRange.of(since, until, after, order)
 
         def shard_query(shard: int, page_size: int) -> QueryInputTypeDef:
@@ -82,10 +82,9 @@ class AttemptPages:
                 request["FilterExpression"] = f"outcome IN ({', '.join(names)})"
             return request
 
-        page = merged_page(
+        return merged_page(
             self._client, self._pool, self._shard_count, shard_query, limit, order, after, order_by="sub_sk"
         )
-        return page.items, page.has_more
 
     @cached_property
     def _pool(self) -> ThreadPoolExecutor:

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from triggers.ids import highest_id_at, lowest_id_at, new_id
 from triggers.models import AuditAction, AuditEntry, AuditQuery, iso_utc
 from triggers.storage.dynamo import storage_errors
-from triggers.storage.listing import AFTER_ALL_IDS, BEFORE_ALL_IDS
+from triggers.storage.listing import AFTER_ALL_IDS, BEFORE_ALL_IDS, FILTERED_READ_ITEMS, MAX_READS_PER_SHARD, Slice
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import QueryInputPaginateTypeDef as QueryPaginateTypeDef
+    from mypy_boto3_dynamodb.type_defs import QueryInputPaginateTypeDef
 
 _MAX_TARGETS = 100  # the most ids one entry names (a bulk acknowledgement)
 
@@ -62,18 +62,21 @@ class AuditLog:
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(entry_id)"
             )
 
-    def page(self, tenant_id: str, query: AuditQuery, after: str | None) -> tuple[list[AuditEntry], bool]:
-        """Newest first; ``after`` is the last entry id of the previous page."""
+    def page(self, tenant_id: str, query: AuditQuery, after: str | None) -> Slice[AuditEntry]:
+        """Newest first; ``after`` is where the previous page stopped. An action filter reads at most
+        ``MAX_READS_PER_SHARD`` times per page, then the page stops where the reads got to (see listing)."""
         low = lowest_id_at(query.since) if query.since else BEFORE_ALL_IDS
         high = highest_id_at(query.until) if query.until else AFTER_ALL_IDS
         if after is not None:
             high = min(high, after)
-        request: QueryPaginateTypeDef = {
+        filtered = query.action is not None
+        request: QueryInputPaginateTypeDef = {
             "TableName": self._table,
             "KeyConditionExpression": "tenant_id = :tenant AND entry_id BETWEEN :low AND :high",
             "ExpressionAttributeValues": {":tenant": {"S": tenant_id}, ":low": {"S": low}, ":high": {"S": high}},
             "ScanIndexForward": False,
-            "PaginationConfig": {"PageSize": query.limit + 1},
+            # A filtered read goes in larger steps: it may find few matches per step.
+            "PaginationConfig": {"PageSize": max(query.limit + 1, FILTERED_READ_ITEMS if filtered else 0)},
         }
         if query.action is not None:
             request["FilterExpression"] = "#action = :action"
@@ -82,11 +85,13 @@ class AuditLog:
         entries: list[AuditEntry] = []
         paginator = self._client.get_paginator("query")
         with storage_errors():
-            for response in paginator.paginate(**request):
+            for reads, response in enumerate(paginator.paginate(**request), start=1):
                 entries += [_entry(item) for item in response.get("Items", []) if item["entry_id"]["S"] != after]
                 if len(entries) > query.limit:
-                    break
-        return entries[: query.limit], len(entries) > query.limit
+                    return Slice(entries[: query.limit], has_more=True)
+                if reads == MAX_READS_PER_SHARD and "LastEvaluatedKey" in response:
+                    return Slice(entries, has_more=True, resume_after=response["LastEvaluatedKey"]["entry_id"]["S"])
+        return Slice(entries, has_more=False)
 
 
 def _entry(item: dict[str, Any]) -> AuditEntry:

@@ -9,24 +9,17 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from triggers.models import Event, EventsQuery, EventStatus, InboxQuery, Order
 from triggers.storage.events import EventStore, inbox_partition
-from triggers.storage.listing import IdRange, merged_page
+from triggers.storage.listing import IdRange, Slice, merged_page
 from triggers.tables import INBOX_INDEX
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
-
-
-@dataclass(frozen=True)
-class EventSlice:
-    events: list[Event]
-    has_more: bool
 
 
 class EventPages:
@@ -35,7 +28,7 @@ class EventPages:
         self._table = table
         self._shard_count = shard_count
 
-    def inbox(self, tenant_id: str, query: InboxQuery, after: str | None) -> EventSlice:
+    def inbox(self, tenant_id: str, query: InboxQuery, after: str | None) -> Slice[Event]:
         """Listable events with ``query.status``, oldest first."""
         ids = IdRange.of(query.since, query.until, after, Order.ASC)
 
@@ -49,7 +42,7 @@ class EventPages:
 
         return self._page(shard_query, query.limit, Order.ASC, after)
 
-    def history(self, tenant_id: str, query: EventsQuery, after: str | None) -> EventSlice:
+    def history(self, tenant_id: str, query: EventsQuery, after: str | None) -> Slice[Event]:
         """Every event in retention, any status (acknowledged included), in ``query.order``."""
         ids = IdRange.of(query.since, query.until, after, query.order)
 
@@ -67,9 +60,9 @@ class EventPages:
 
         return self._page(shard_query, query.limit, query.order, after)
 
-    def _page(self, shard_query: Any, limit: int, order: Order, after: str | None) -> EventSlice:
+    def _page(self, shard_query: Any, limit: int, order: Order, after: str | None) -> Slice[Event]:
         page = merged_page(self._client, self._pool, self._shard_count, shard_query, limit, order, after)
-        return EventSlice([EventStore.event_from_item(item) for item in page.items], page.has_more)
+        return Slice([EventStore.event_from_item(item) for item in page.items], page.has_more, page.resume_after)
 
     @cached_property
     def _pool(self) -> ThreadPoolExecutor:

@@ -6,6 +6,12 @@ position in every shard: pages never skip or repeat an item. Each shard first re
 of the page (all shards in parallel); a shard that runs dry while it still has items is read further,
 so a skewed shard costs a round trip, never a wrong page. A page ends at its item limit or before its
 response would outgrow Lambda's payload limit, whichever comes first.
+
+A filter (type, source, status, outcome) can make a shard read far for few items: a rare event type in
+a month of events would read the month. So each shard reads at most ``MAX_READS_PER_SHARD`` times per
+page. A shard that spends them without finding an item stops the page at the position it reached: the
+page holds every match before that position (possibly none) and says ``has_more``, and the next page
+resumes there. No match is skipped, and no page costs more than a bounded read, whoever asks.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from triggers.ids import highest_id_at, lowest_id_at
 from triggers.models import Order
@@ -35,6 +41,9 @@ BEFORE_ALL_IDS = "0"
 AFTER_ALL_IDS = "~"
 # Each shard first reads its even share of a page plus this margin, which covers the usual skew.
 _SHARE_SLACK = 1.5
+# A filtered read goes on in larger steps, and a shard reads at most this often for one page.
+FILTERED_READ_ITEMS = 250
+MAX_READS_PER_SHARD = 4
 # Lambda answers at most 6 MB, and a page's JSON is escaped once more inside the proxy response.
 MAX_PAGE_WIRE_BYTES = 5_000_000
 # An event's fields besides its payload and metadata, at their longest (ids, type, source, 20 tags...).
@@ -70,10 +79,17 @@ class IdRange:
         return cls(low, high)
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class MergedPage:
-    items: list[Item]
+class Slice(Generic[T]):
+    """One page of a listing. ``resume_after`` is where the next page starts when that is not the last
+    item's position: a read that stopped at its budget continues from where it got to."""
+
+    items: list[T]
     has_more: bool
+    resume_after: str | None = None
 
 
 class _ShardReader:
@@ -86,17 +102,29 @@ class _ShardReader:
         self._order_by = order_by
         self._items: deque[Item] = deque()
         self._exhausted = False
+        self._reads = 0
+        self.position: str | None = None  # the last sort key read, matched or not
 
     def fill(self) -> None:
-        """Reads pages until one yields items (a filter can empty a page) or the shard is exhausted."""
-        while not self._items and not self._exhausted:
+        """Reads until a read yields items (a filter can empty one), the shard is exhausted, or the page's
+        reads are spent: then the shard is ``stalled`` at ``position``."""
+        while not self._items and not self._exhausted and self._reads < MAX_READS_PER_SHARD:
             with storage_errors():
                 response = self._client.query(**self._request)
+            self._reads += 1
             self._items.extend(item for item in response.get("Items", []) if self.id_of(item) != self._skip)
             if "LastEvaluatedKey" in response:
                 self._request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+                self.position = self.id_of(response["LastEvaluatedKey"])
+                if "FilterExpression" in self._request:
+                    self._request["Limit"] = max(self._request.get("Limit", 0), FILTERED_READ_ITEMS)
             else:
                 self._exhausted = True
+
+    @property
+    def stalled(self) -> bool:
+        """Out of reads for this page with nothing in hand, and more of the shard unread."""
+        return not self._items and not self._exhausted
 
     def id_of(self, item: Item) -> str:
         return str(item[self._order_by]["S"])
@@ -124,7 +152,7 @@ def merged_page(
     order: Order,
     after: str | None,
     order_by: str = "sk",
-) -> MergedPage:
+) -> Slice[Item]:
     """Up to ``limit`` items across every shard, merged by their ``order_by`` attribute (an id) in ``order``."""
     wanted = limit + 1  # one extra tells whether another page exists
     share = min(wanted, math.ceil(wanted * _SHARE_SLACK / shard_count) + 1)
@@ -133,21 +161,37 @@ def merged_page(
     list(pool.map(_ShardReader.fill, shards))
     # heapq pops the smallest: newest first inverts the ids (each character's complement sorts in reverse).
     sort_key = _ascending if order is Order.ASC else _descending
-    heads = [(sort_key(head), index) for index, reader in enumerate(shards) if (head := reader.head_id())]
+    # The nearest position a stalled shard reached: nothing beyond it may be listed on this page.
+    stop: tuple[str, str] | None = None
+
+    def head_of(index: int) -> str | None:
+        nonlocal stop
+        reader = shards[index]
+        head = reader.head_id()
+        if head is None and reader.stalled and reader.position is not None:
+            reached = (sort_key(reader.position), reader.position)
+            stop = min(stop, reached) if stop else reached
+        return head
+
+    heads = [(sort_key(head), index) for index in range(shard_count) if (head := head_of(index))]
     heapq.heapify(heads)
     page: list[Item] = []
     size = 0
     while heads:
-        _, index = heapq.heappop(heads)
+        ordered, index = heapq.heappop(heads)
+        if stop and ordered > stop[0]:
+            return Slice(page, has_more=True, resume_after=stop[1])
         reader = shards[index]
         cost = wire_size(reader.head())
         if len(page) == limit or (page and size + cost > MAX_PAGE_WIRE_BYTES):
-            return MergedPage(page, has_more=True)
+            return Slice(page, has_more=True)
         page.append(reader.take())
         size += cost
-        if next_id := reader.head_id():
+        if next_id := head_of(index):
             heapq.heappush(heads, (sort_key(next_id), index))
-    return MergedPage(page, has_more=False)
+    if stop:
+        return Slice(page, has_more=True, resume_after=stop[1])
+    return Slice(page, has_more=False)
 
 
 def _ascending(item_id: str) -> str:

@@ -1,6 +1,6 @@
 import { useSearchParams } from "react-router";
 
-import { LoadMore } from "@/components/load-more";
+import { KeepLooking, LoadMore } from "@/components/load-more";
 import { PageHeader } from "@/components/page-header";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 
@@ -34,7 +34,9 @@ export function AuditPage() {
         <LoadingState label="Loading the audit log…" />
       ) : audit.isError ? (
         <ErrorState error={audit.error} title="Could not load the audit log" onRetry={() => void audit.refetch()} />
-      ) : audit.data.pages[0]?.entries.length === 0 ? (
+      ) : audit.data.pages.every((page) => page.entries.length === 0) && audit.hasNextPage ? (
+        <KeepLooking query={audit} pages={audit.data.pages.length} noun="matching entries" />
+      ) : audit.data.pages.every((page) => page.entries.length === 0) ? (
         narrowed ? (
           <EmptyState title="No entries match these filters">Try another action or a wider time range, or clear the filters.</EmptyState>
         ) : (

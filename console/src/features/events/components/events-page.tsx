@@ -1,6 +1,6 @@
 import { useSearchParams } from "react-router";
 
-import { LoadMore } from "@/components/load-more";
+import { KeepLooking, LoadMore } from "@/components/load-more";
 import { PageHeader } from "@/components/page-header";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { LIVE_REFRESH_MS } from "@/lib/query-client";
@@ -58,6 +58,7 @@ function EventsResult({ events, filters }: { events: ReturnType<typeof useEvents
   if (events.isPending) return <LoadingState label="Loading events…" />;
   if (events.isError) return <ErrorState error={events.error} title="Could not load events" onRetry={() => void events.refetch()} />;
   const shown = events.data.pages.flatMap((page) => page.events);
+  if (shown.length === 0 && events.hasNextPage) return <KeepLooking query={events} pages={events.data.pages.length} noun="matching events" />;
   if (shown.length === 0) {
     return hasNarrowingFilters(filters) ? (
       <EmptyState title="No events match these filters">Try another status or a wider time range, or clear the filters. New matches show up here as they arrive.</EmptyState>

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 
-import { LoadMore } from "@/components/load-more";
+import { KeepLooking, LoadMore } from "@/components/load-more";
 import { Section } from "@/components/section";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
@@ -33,7 +33,9 @@ export function AttemptsSection({ subscriptionId, outcome, onOutcomeChange, enab
         <LoadingState label="Loading attempts…" />
       ) : attempts.isError ? (
         <ErrorState error={attempts.error} title="Could not load the attempts" onRetry={() => void attempts.refetch()} />
-      ) : attempts.data.pages[0]?.attempts.length === 0 ? (
+      ) : attempts.data.pages.every((page) => page.attempts.length === 0) && attempts.hasNextPage ? (
+        <KeepLooking query={attempts} pages={attempts.data.pages.length} noun="matching attempts" />
+      ) : attempts.data.pages.every((page) => page.attempts.length === 0) ? (
         outcome === undefined ? (
           <EmptyState title="No attempts yet">Each delivery of a matching event, each retry and each event held back while disabled shows up here as it happens.</EmptyState>
         ) : (
