@@ -83,7 +83,15 @@ ROUTES: tuple[RouteSpec, ...] = (
     RouteSpec("GET", "/v1/keys/current", FunctionName.KEYS, None),  # the calling key itself: any valid key
     RouteSpec("DELETE", "/v1/keys/{key_id}", FunctionName.KEYS, Scope.KEYS_MANAGE),
     RouteSpec("GET", "/v1/audit", FunctionName.KEYS, Scope.KEYS_MANAGE),
-    RouteSpec("POST", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE, 8 * KIB),
+    # 409: the tenant holds as many subscriptions as it may.
+    RouteSpec(
+        "POST",
+        "/v1/subscriptions",
+        FunctionName.SUBSCRIPTIONS,
+        Scope.SUBSCRIPTIONS_MANAGE,
+        8 * KIB,
+        (HTTPStatus.CONFLICT,),
+    ),
     RouteSpec("GET", "/v1/subscriptions", FunctionName.SUBSCRIPTIONS, Scope.SUBSCRIPTIONS_MANAGE),
     *(
         RouteSpec(

@@ -12,6 +12,8 @@ from triggers.delivery.schedule import DEFAULT_RETRY_DELAYS_SECONDS, MAX_DELAY_S
 from triggers.tables import TableName
 
 DEFAULT_MAX_KEYS_PER_TENANT = 100
+# Each subscription multiplies a tenant's events into jobs on the dispatcher that all tenants share.
+DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT = 100
 
 
 class FunctionSettings(BaseModel):
@@ -77,6 +79,7 @@ class OutboundWebhookSettings(FunctionSettings):
 
 class SubscriptionsSettings(ShardedEventsSettings, OutboundWebhookSettings):
     subscriptions_table: str
+    max_subscriptions_per_tenant: int = Field(default=DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT, ge=1, le=1_000)
     audit_table: str
     cursor_secret_name: str  # signs the attempts listing's page cursors
     delivery_queue_url: str  # a recovery queues its deliveries there

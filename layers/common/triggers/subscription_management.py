@@ -93,7 +93,7 @@ class SubscriptionManagement:
     def from_settings(cls, settings: SubscriptionsSettings) -> SubscriptionManagement:
         client = dynamodb_client()
         return cls(
-            SubscriptionStore(client, settings.subscriptions_table),
+            SubscriptionStore(client, settings.subscriptions_table, settings.max_subscriptions_per_tenant),
             AuditLog(client, settings.audit_table),
             TargetPolicy.from_settings(settings),
             attempts=AttemptPages(client, settings.events_table, settings.shard_count),

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from triggers.delivery.signing import new_signing_secret
-from triggers.errors import NotFound
+from triggers.errors import LimitReached, NotFound
 from triggers.ids import new_id
 from triggers.models import (
     SecretRotated,
@@ -22,12 +22,15 @@ from triggers.models import (
     SubscriptionStatus,
     iso_utc,
 )
+from triggers.settings import DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT
 from triggers.storage.dynamo import ConditionFailed, storage_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 ROTATION_GRACE = timedelta(hours=24)
+# The tenant's subscription count lives beside its subscriptions, sorted after every id (ids are UUIDs).
+_COUNTER_ID = "~count"
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,12 @@ class SigningSubscription:
 
 
 class SubscriptionStore:
-    def __init__(self, client: DynamoDBClient, table: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table: str, max_per_tenant: int = DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT
+    ) -> None:
         self._client = client
         self._table = table
+        self._max = max_per_tenant
 
     def create(self, tenant_id: str, request: SubscriptionIn) -> SubscriptionCreated:
         created = SubscriptionCreated(
@@ -65,8 +71,26 @@ class SubscriptionStore:
         }
         if created.description:
             item["description"] = {"S": created.description}
-        with storage_errors():
-            self._client.put_item(TableName=self._table, Item=item)
+        try:
+            with storage_errors():
+                self._client.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Put": {
+                                "TableName": self._table,
+                                "Item": item,
+                                "ConditionExpression": "attribute_not_exists(subscription_id)",
+                            }
+                        },
+                        self._count(tenant_id, +1),
+                    ]
+                )
+        except ConditionFailed as failed:
+            if failed.step != 1:
+                raise
+            raise LimitReached(
+                f"This tenant has {self._max} subscriptions, the most it may hold; delete one first"
+            ) from failed
         return created
 
     def for_tenant(self, tenant_id: str) -> list[Subscription]:
@@ -78,13 +102,15 @@ class SubscriptionStore:
         with storage_errors():
             for page in paginator.paginate(
                 TableName=self._table,
-                KeyConditionExpression="tenant_id = :tenant",
-                ExpressionAttributeValues={":tenant": {"S": tenant_id}},
+                KeyConditionExpression="tenant_id = :tenant AND subscription_id < :counter",
+                ExpressionAttributeValues={":tenant": {"S": tenant_id}, ":counter": {"S": _COUNTER_ID}},
             ):
                 found += [self._from_item(item) for item in page.get("Items", [])]
         return found
 
     def find(self, tenant_id: str, subscription_id: str) -> SigningSubscription | None:
+        if subscription_id == _COUNTER_ID:
+            return None
         with storage_errors():
             item = self._client.get_item(TableName=self._table, Key=self._key(tenant_id, subscription_id)).get("Item")
         return self._from_item(item) if item else None
@@ -144,13 +170,33 @@ class SubscriptionStore:
     def delete(self, tenant_id: str, subscription_id: str) -> None:
         try:
             with storage_errors():
-                self._client.delete_item(
-                    TableName=self._table,
-                    Key=self._key(tenant_id, subscription_id),
-                    ConditionExpression="attribute_exists(subscription_id)",
+                self._client.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Delete": {
+                                "TableName": self._table,
+                                "Key": self._key(tenant_id, subscription_id),
+                                "ConditionExpression": "attribute_exists(subscription_id)",
+                            }
+                        },
+                        self._count(tenant_id, -1),
+                    ]
                 )
         except ConditionFailed as failed:
             raise NotFound("Subscription not found") from failed
+
+    def _count(self, tenant_id: str, change: int) -> Any:
+        """The transaction step that moves the tenant's subscription count, refusing to pass the cap."""
+        step: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": {"tenant_id": {"S": tenant_id}, "subscription_id": {"S": _COUNTER_ID}},
+            "UpdateExpression": "ADD subscriptions :change",
+            "ExpressionAttributeValues": {":change": {"N": str(change)}},
+        }
+        if change > 0:
+            step["ConditionExpression"] = "attribute_not_exists(subscriptions) OR subscriptions < :max"
+            step["ExpressionAttributeValues"][":max"] = {"N": str(self._max)}
+        return {"Update": step}
 
     def disable(self, tenant_id: str, subscription_id: str, reason: str) -> bool:
         """Marks an active subscription disabled (e.g. the subscriber said 410 Gone); False if it was not active."""
@@ -210,6 +256,8 @@ class SubscriptionStore:
 
     @staticmethod
     def _key(tenant_id: str, subscription_id: str) -> dict[str, Any]:
+        if subscription_id == _COUNTER_ID:  # the count is no subscription: nothing may read or change it by id
+            raise NotFound("Subscription not found")
         return {"tenant_id": {"S": tenant_id}, "subscription_id": {"S": subscription_id}}
 
     @staticmethod
