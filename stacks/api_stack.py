@@ -177,11 +177,13 @@ class ApiStack(Stack):
                     shard_count=config.shard_count,
                     cursor_secret_name=data.cursor_secret_name,
                     delivery_queue_url=delivery_queue.queue_url,
+                    rate_limits_table=name(TableName.RATE_LIMITS),
                 ),
                 tables=[
                     TableAccess(
                         table[TableName.SUBSCRIPTIONS], ("PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem")
                     ),
+                    TableAccess(table[TableName.RATE_LIMITS], ("UpdateItem",)),  # test sends per tenant
                     TableAccess(table[TableName.AUDIT], ("PutItem",)),
                     # Attempts per subscription (their index); a recovery re-expects an event (UpdateItem)
                     # and counts its earlier attempts (Query).

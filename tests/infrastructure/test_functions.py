@@ -59,6 +59,7 @@ EXPECTED_DYNAMODB_GRANTS: dict[FunctionName, dict[str, set[str]]] = {
     },
     FunctionName.SUBSCRIPTIONS: {
         "subscriptions": {"PutItem", "GetItem", "Query", "UpdateItem", "DeleteItem"},
+        "rate-limits": {"UpdateItem"},  # test sends per tenant
         "audit": {"PutItem"},
         # Recovery: re-expecting an event (UpdateItem) and counting its attempts (Query); attempts listing.
         "events": {"UpdateItem", "Query"},

@@ -100,15 +100,16 @@ ROUTES: tuple[RouteSpec, ...] = (
             FunctionName.SUBSCRIPTIONS,
             Scope.SUBSCRIPTIONS_MANAGE,
             body,
+            extra,
         )
-        for method, tail, body in (
-            ("GET", "", 0),
-            ("DELETE", "", 0),
-            ("PATCH", "", 8 * KIB),
-            ("POST", "/secret/rotate", 0),
-            ("POST", "/test", 0),
-            ("GET", "/attempts", 0),
-            ("POST", "/recover", KIB),
+        for method, tail, body, extra in (
+            ("GET", "", 0, ()),
+            ("DELETE", "", 0, ()),
+            ("PATCH", "", 8 * KIB, ()),
+            ("POST", "/secret/rotate", 0, ()),
+            ("POST", "/test", 0, (HTTPStatus.TOO_MANY_REQUESTS,)),  # a tenant's test sends per second
+            ("GET", "/attempts", 0, ()),
+            ("POST", "/recover", KIB, ()),
         )
     ),
 )

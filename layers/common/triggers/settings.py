@@ -80,6 +80,9 @@ class OutboundWebhookSettings(FunctionSettings):
 class SubscriptionsSettings(ShardedEventsSettings, OutboundWebhookSettings):
     subscriptions_table: str
     max_subscriptions_per_tenant: int = Field(default=DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT, ge=1, le=1_000)
+    # A test send holds the function up to the delivery deadline: a tenant may start this many a second.
+    rate_limits_table: str
+    test_sends_per_second: int = Field(default=5, ge=1, le=100)
     audit_table: str
     cursor_secret_name: str  # signs the attempts listing's page cursors
     delivery_queue_url: str  # a recovery queues its deliveries there

@@ -48,6 +48,7 @@ from triggers.storage.deliveries import DeliveryLedger
 from triggers.storage.dynamo import dynamodb_client, sqs_client
 from triggers.storage.events import EventStore
 from triggers.storage.listing import Slice
+from triggers.storage.rate_limit import RateLimiter
 from triggers.storage.subscriptions import SubscriptionStore
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ class SubscriptionManagement:
         queue: JobQueue,
         sender: Callable[[], WebhookSender],
         cursors: CursorCodec,
+        test_sends: RateLimiter,
+        test_sends_per_second: int,
     ) -> None:
         self._subscriptions = subscriptions
         self._audit = audit
@@ -87,6 +90,8 @@ class SubscriptionManagement:
         self._ledger = ledger
         self._queue = queue
         self._sender = sender
+        self._test_sends = test_sends
+        self._test_sends_per_second = test_sends_per_second
         self._cursors = cursors
 
     @classmethod
@@ -103,6 +108,9 @@ class SubscriptionManagement:
             # Built for the first test sent (httpx and TLS load then); few requests are tests.
             sender=Lazy(partial(_webhook_sender, settings)),
             cursors=CursorCodec.from_secret(settings.cursor_secret_name),
+            # Counted for the tenant across containers: one conditional write per test sent.
+            test_sends=RateLimiter(client, settings.rate_limits_table, lease_fraction=0),
+            test_sends_per_second=settings.test_sends_per_second,
         )
 
     def create(self, caller: Principal, request: SubscriptionIn) -> SubscriptionCreated:
@@ -143,6 +151,8 @@ class SubscriptionManagement:
         """A signed `triggers.test` webhook, now, through the worker's own sender (SSRF rules, deadline,
         bounded read). Nothing is stored as an event."""
         found = self._subscriptions.signing(caller.tenant_id, subscription_id)
+        # Each test holds this function up to the delivery deadline; a tenant's tests must not hold all of it.
+        self._test_sends.consume(f"test-sends#{caller.tenant_id}", 1, self._test_sends_per_second)
         test_id = f"test_{uuid.uuid4()}"
         body = {
             "event_id": test_id,

@@ -1,6 +1,7 @@
-"""A tenant holds at most MAX subscriptions: each one multiplies its events into jobs on the dispatcher every
-tenant shares. The count sits beside the subscriptions and moves in the same transaction as each create and
-delete, so it is exact; it is no subscription, and nothing reaches it by id."""
+"""What one tenant's subscriptions may cost everyone: at most MAX subscriptions (each one multiplies the
+tenant's events into jobs on the dispatcher every tenant shares), counted beside them in the same transaction
+as each create and delete, so exactly; and a few test sends a second (each holds the function up to the
+delivery deadline)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.integration.conftest import ApiClient, issue_key
+from tests.integration.delivery_harness import Receiver, running_receiver, subscribe
 
 CAP = 3
 COUNTER_ID = "~count"
@@ -66,3 +68,29 @@ def test_the_count_is_no_subscription(
     for _ in range(CAP - 1):  # and it still counts one subscription
         assert create(api).status == 201
     assert create(api).status == 409
+
+
+@pytest.fixture
+def one_test_a_second(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from functions.subscriptions import handler
+
+    monkeypatch.setattr(handler, "settings", handler.settings.model_copy(update={"test_sends_per_second": 1}))
+    handler.subscriptions.cache_clear()
+    yield
+    handler.subscriptions.cache_clear()
+
+
+def test_a_tenants_test_sends_are_limited_per_second_and_not_its_neighbours(
+    api: ApiClient, gateway: Any, one_test_a_second: None
+) -> None:
+    neighbour = ApiClient(gateway, issue_key("globex"))
+    with running_receiver(Receiver()) as receiver:
+        mine = subscribe(api, receiver.url)["subscription_id"]
+        theirs = subscribe(neighbour, receiver.url)["subscription_id"]
+        answers = [api.post(f"/v1/subscriptions/{mine}/test") for _ in range(3)]  # well within a second
+        assert neighbour.post(f"/v1/subscriptions/{theirs}/test").status == 200
+    assert answers[0].status == 200
+    refused = [answer for answer in answers if answer.status == 429]
+    assert refused, [answer.status for answer in answers]
+    assert refused[0].json()["error"]["code"] == "RATE_LIMITED"
+    assert int(refused[0].headers["retry-after"]) >= 1
