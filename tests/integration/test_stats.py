@@ -7,10 +7,11 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from botocore.client import BaseClient
+from triggers.models import iso_utc
 
 from local.http_api import HttpApiEmulator
 from local.pollers import DeliveryPipeline
@@ -95,16 +96,39 @@ def pipeline_batches(writes: list[str]) -> int:
 
 
 def test_empty_buckets_are_zeros_and_windows_are_bounded(api: ApiClient) -> None:
-    until = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    until = datetime(2025, 11, 30, 12, 0, tzinfo=UTC)  # in the past: a window never reaches past now
     five_minutes = stats(api, granularity="minute", since=until - timedelta(minutes=5), until=until)["buckets"]
     assert len(five_minutes) == 6
     empty = {"ingested": 0, "latency_ms": {"p50": None, "p95": None}}
     assert all(empty.items() <= bucket.items() for bucket in five_minutes)
     week = stats(api, granularity="minute", since=until - timedelta(days=7), until=until)
     assert len(week["buckets"]) == 48 * 60 + 1  # minutes are served for 48 hours at most
-    assert week["since"] == "2026-11-28T12:00:00.000Z"
+    assert week["since"] == "2025-11-28T12:00:00.000Z"
     default = stats(api)
     assert (default["granularity"], len(default["buckets"])) == ("hour", 25)
+
+
+@pytest.mark.parametrize("granularity", ["minute", "hour", "day"])
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [
+        ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"),
+        (None, "9999-12-31T23:59:59.999Z"),
+        ("0001-01-01T00:00:00+23:59", "0001-01-02T00:00:00Z"),
+        (None, "0001-01-01T00:00:00Z"),
+        ("9999-12-31T23:59:59-23:59", None),
+    ],
+    ids=["whole-calendar", "until-the-end", "first-days", "until-the-start", "since-past-the-end"],
+)
+def test_windows_at_the_calendars_ends_are_answered_and_bounded(
+    api: ApiClient, granularity: str, since: str | None, until: str | None
+) -> None:
+    query = "&".join(f"{name}={quote(value)}" for name, value in (("since", since), ("until", until)) if value)
+    response = api.get("/v1/stats", query=f"granularity={granularity}&{query}")
+    assert response.status == 200, response.body
+    answered = response.json()
+    assert answered["until"] <= iso_utc(datetime.now(UTC))  # nothing is counted in the future
+    assert len(answered["buckets"]) <= {"minute": 48 * 60 + 1, "hour": 90 * 24 + 1, "day": 401}[granularity]
 
 
 @pytest.mark.parametrize("query", ["granularity=second", "since=yesterday", "until=0", "limit=5"])

@@ -1022,7 +1022,7 @@ export interface components {
             since?: string | null;
             /**
              * Until
-             * @description Default: now
+             * @description Default, and at the latest: now
              */
             until?: string | null;
         };
@@ -1598,7 +1598,7 @@ export interface operations {
                 granularity?: components["schemas"]["Granularity"];
                 /** @description Default: one window before `until` */
                 since?: string;
-                /** @description Default: now */
+                /** @description Default, and at the latest: now */
                 until?: string;
             };
             header?: never;

@@ -649,7 +649,7 @@ class StatsQuery(Model):
 
     granularity: Granularity = Granularity.HOUR
     since: Timestamp | None = Field(default=None, description="Default: one window before `until`")
-    until: Timestamp | None = Field(default=None, description="Default: now")
+    until: Timestamp | None = Field(default=None, description="Default, and at the latest: now")
 
 
 class LatencyPercentiles(Model):

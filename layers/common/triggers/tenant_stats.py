@@ -106,9 +106,15 @@ class TenantStats:
 
     def report(self, tenant_id: str, query: StatsQuery) -> Stats:
         """The buckets of the window asked for, narrowed to the most its granularity serves."""
-        until = query.until or datetime.now(UTC)
-        window = MAX_WINDOW[query.granularity]
-        since = query.since or until - _DEFAULT_WINDOW.get(query.granularity, timedelta(days=30))
-        since = max(since, until - window)
+        now = datetime.now(UTC)
+        until = min(query.until or now, now)  # no bucket lies in the future (nor past the calendar's end)
+        default = _back(until, _DEFAULT_WINDOW.get(query.granularity, timedelta(days=30)))
+        since = max(query.since or default, _back(until, MAX_WINDOW[query.granularity]))
         buckets = self._reader.buckets(tenant_id, query.granularity, since, until) if since <= until else []
         return Stats(granularity=query.granularity, since=iso_utc(since), until=iso_utc(until), buckets=buckets)
+
+
+def _back(moment: datetime, span: timedelta) -> datetime:
+    """``moment - span``, or the calendar's first instant when that would fall before it."""
+    first = datetime.min.replace(tzinfo=UTC)
+    return moment - span if moment - first > span else first
