@@ -23,6 +23,8 @@ def test_the_api_conforms_to_its_openapi_document(local_stack: LocalStack, tenan
         [
             str(ST),
             "--no-color",
+            "--config-file",
+            str(Path(__file__).with_name("schemathesis.toml")),
             "run",
             f"{local_stack.base_url}/openapi.json",
             "--checks",
