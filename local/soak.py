@@ -82,6 +82,10 @@ class SoakPlan:
 class ChaoticAnswers:
     """The receiver's answer plan: each request draws an answer from the plan's mix (each kind once
     first), except that some jobs are doomed to fail every attempt of their first run.
+
+    The first job is always doomed, so every soak uses the DLQ. A doomed job is failed for twice a run's
+    attempts: an attempt the worker could not record (an AWS fault after the POST) is made again, and
+    must not let the job escape its run; what is left over may fail part of the redriven run too.
     """
 
     def __init__(self, plan: SoakPlan) -> None:
@@ -95,8 +99,8 @@ class ChaoticAnswers:
     def answer(self, request_number: int, webhook_id: str) -> Answer:
         with self._lock:
             if webhook_id not in self._doomed:
-                doomed = self._random.random() < self._plan.dead_letter_share
-                self._doomed[webhook_id] = self._plan.attempts_per_run if doomed else 0
+                doomed = not self._doomed or self._random.random() < self._plan.dead_letter_share
+                self._doomed[webhook_id] = 2 * self._plan.attempts_per_run if doomed else 0
             if self._doomed[webhook_id]:
                 self._doomed[webhook_id] -= 1
                 self.drawn["500 (doomed run)"] += 1
