@@ -89,6 +89,21 @@ class ConditionFailed(Exception):
         self.step = step
 
 
+def capped_count_step(table: str, key: dict[str, Any], attribute: str, change: int, cap: int) -> dict[str, Any]:
+    """A transaction step that moves a per-tenant count by ``change``; growing, it refuses to pass ``cap``
+    (the transaction then fails at this step with ConditionFailed)."""
+    step: dict[str, Any] = {
+        "TableName": table,
+        "Key": key,
+        "UpdateExpression": f"ADD {attribute} :change",
+        "ExpressionAttributeValues": {":change": {"N": str(change)}},
+    }
+    if change > 0:
+        step["ConditionExpression"] = f"attribute_not_exists({attribute}) OR {attribute} < :cap"
+        step["ExpressionAttributeValues"][":cap"] = {"N": str(cap)}
+    return {"Update": step}
+
+
 # Why a transaction step can be cancelled that says nothing about the data: retrying is safe.
 _TRANSIENT_CANCELLATIONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
 

@@ -15,7 +15,7 @@ from triggers.auth.apikeys import Scope, display_hint, hash_secret, new_key
 from triggers.errors import LimitReached, NotFound
 from triggers.models import ApiKey, ApiKeyCreated, iso_utc
 from triggers.settings import DEFAULT_MAX_KEYS_PER_TENANT
-from triggers.storage.dynamo import ConditionFailed, storage_errors
+from triggers.storage.dynamo import ConditionFailed, capped_count_step, storage_errors
 from triggers.tables import KEYS_BY_TENANT_INDEX
 
 if TYPE_CHECKING:
@@ -173,16 +173,8 @@ class KeyStore:
 
     def _count_active(self, tenant_id: str, change: int) -> Any:
         """The transaction step that moves the tenant's active-key count, refusing to pass the cap."""
-        step: dict[str, Any] = {
-            "TableName": self._table,
-            "Key": {"key_id": {"S": f"{_COUNTER_PREFIX}{tenant_id}"}},
-            "UpdateExpression": "ADD active_keys :change",
-            "ExpressionAttributeValues": {":change": {"N": str(change)}},
-        }
-        if change > 0:
-            step["ConditionExpression"] = "attribute_not_exists(active_keys) OR active_keys < :max"
-            step["ExpressionAttributeValues"][":max"] = {"N": str(self._max_keys)}
-        return {"Update": step}
+        key = {"key_id": {"S": f"{_COUNTER_PREFIX}{tenant_id}"}}
+        return capped_count_step(self._table, key, "active_keys", change, self._max_keys)
 
     @staticmethod
     def _from_item(item: dict[str, AttributeValueTypeDef]) -> ApiKey:

@@ -23,7 +23,7 @@ from triggers.models import (
     iso_utc,
 )
 from triggers.settings import DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT
-from triggers.storage.dynamo import ConditionFailed, storage_errors
+from triggers.storage.dynamo import ConditionFailed, capped_count_step, storage_errors
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -187,16 +187,8 @@ class SubscriptionStore:
 
     def _count(self, tenant_id: str, change: int) -> Any:
         """The transaction step that moves the tenant's subscription count, refusing to pass the cap."""
-        step: dict[str, Any] = {
-            "TableName": self._table,
-            "Key": {"tenant_id": {"S": tenant_id}, "subscription_id": {"S": _COUNTER_ID}},
-            "UpdateExpression": "ADD subscriptions :change",
-            "ExpressionAttributeValues": {":change": {"N": str(change)}},
-        }
-        if change > 0:
-            step["ConditionExpression"] = "attribute_not_exists(subscriptions) OR subscriptions < :max"
-            step["ExpressionAttributeValues"][":max"] = {"N": str(self._max)}
-        return {"Update": step}
+        key = {"tenant_id": {"S": tenant_id}, "subscription_id": {"S": _COUNTER_ID}}
+        return capped_count_step(self._table, key, "subscriptions", change, self._max)
 
     def disable(self, tenant_id: str, subscription_id: str, reason: str) -> bool:
         """Marks an active subscription disabled (e.g. the subscriber said 410 Gone); False if it was not active."""
