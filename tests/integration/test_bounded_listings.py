@@ -15,7 +15,7 @@ import boto3
 import pytest
 from triggers.ids import new_id
 from triggers.models import AuditAction, DeliveryAttempt, DeliveryOutcome, iso_utc
-from triggers.storage import audit, listing
+from triggers.storage import listing
 from triggers.storage.audit import AuditLog
 from triggers.storage.deliveries import DeliveryLedger
 
@@ -30,8 +30,6 @@ NOISE = 240
 def small_read_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(listing, "MAX_READS_PER_SHARD", READS_PER_SHARD)
     monkeypatch.setattr(listing, "FILTERED_READ_ITEMS", 10)
-    monkeypatch.setattr(audit, "MAX_READS_PER_SHARD", READS_PER_SHARD)
-    monkeypatch.setattr(audit, "FILTERED_READ_ITEMS", 10)
 
 
 def every_page(api: ApiClient, path: str, query: str, calls: AwsCalls) -> list[dict[str, Any]]:

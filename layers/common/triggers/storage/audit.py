@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from triggers.ids import highest_id_at, lowest_id_at, new_id
-from triggers.models import AuditAction, AuditEntry, AuditQuery, iso_utc
+from triggers.ids import new_id
+from triggers.models import AuditAction, AuditEntry, AuditQuery, Order, iso_utc
 from triggers.storage.dynamo import storage_errors
-from triggers.storage.listing import AFTER_ALL_IDS, BEFORE_ALL_IDS, FILTERED_READ_ITEMS, MAX_READS_PER_SHARD, Slice
+from triggers.storage.listing import IdRange, Slice, merged_page
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import QueryInputPaginateTypeDef
+    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef
 
 _MAX_TARGETS = 100  # the most ids one entry names (a bulk acknowledgement)
 
@@ -63,35 +63,27 @@ class AuditLog:
             )
 
     def page(self, tenant_id: str, query: AuditQuery, after: str | None) -> Slice[AuditEntry]:
-        """Newest first; ``after`` is where the previous page stopped. An action filter reads at most
-        ``MAX_READS_PER_SHARD`` times per page, then the page stops where the reads got to (see listing)."""
-        low = lowest_id_at(query.since) if query.since else BEFORE_ALL_IDS
-        high = highest_id_at(query.until) if query.until else AFTER_ALL_IDS
-        if after is not None:
-            high = min(high, after)
-        filtered = query.action is not None
-        request: QueryInputPaginateTypeDef = {
-            "TableName": self._table,
-            "KeyConditionExpression": "tenant_id = :tenant AND entry_id BETWEEN :low AND :high",
-            "ExpressionAttributeValues": {":tenant": {"S": tenant_id}, ":low": {"S": low}, ":high": {"S": high}},
-            "ScanIndexForward": False,
-            # A filtered read goes in larger steps: it may find few matches per step.
-            "PaginationConfig": {"PageSize": max(query.limit + 1, FILTERED_READ_ITEMS if filtered else 0)},
-        }
-        if query.action is not None:
-            request["FilterExpression"] = "#action = :action"
-            request["ExpressionAttributeNames"] = {"#action": "action"}
-            request["ExpressionAttributeValues"][":action"] = {"S": query.action.value}  # type: ignore[index]
-        entries: list[AuditEntry] = []
-        paginator = self._client.get_paginator("query")
-        with storage_errors():
-            for reads, response in enumerate(paginator.paginate(**request), start=1):
-                entries += [_entry(item) for item in response.get("Items", []) if item["entry_id"]["S"] != after]
-                if len(entries) > query.limit:
-                    return Slice(entries[: query.limit], has_more=True)
-                if reads == MAX_READS_PER_SHARD and "LastEvaluatedKey" in response:
-                    return Slice(entries, has_more=True, resume_after=response["LastEvaluatedKey"]["entry_id"]["S"])
-        return Slice(entries, has_more=False)
+        """Newest first; ``after`` is where the previous page stopped. The log is one partition, read as a
+        listing of one shard: an action filter's reads are bounded like every listing's."""
+        ids = IdRange.of(query.since, query.until, after, Order.DESC)
+
+        def partition_query(_: int, page_size: int) -> QueryInputTypeDef:
+            values: dict[str, Any] = {":tenant": {"S": tenant_id}, ":low": {"S": ids.low}, ":high": {"S": ids.high}}
+            request: QueryInputTypeDef = {
+                "TableName": self._table,
+                "KeyConditionExpression": "tenant_id = :tenant AND entry_id BETWEEN :low AND :high",
+                "ExpressionAttributeValues": values,
+                "ScanIndexForward": False,
+                "Limit": page_size,
+            }
+            if query.action is not None:
+                request["FilterExpression"] = "#action = :action"
+                request["ExpressionAttributeNames"] = {"#action": "action"}
+                values[":action"] = {"S": query.action.value}
+            return request
+
+        page = merged_page(self._client, None, 1, partition_query, query.limit, Order.DESC, after, "entry_id")
+        return Slice([_entry(item) for item in page.items], page.has_more, page.resume_after)
 
 
 def _entry(item: dict[str, Any]) -> AuditEntry:

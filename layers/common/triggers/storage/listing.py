@@ -145,7 +145,7 @@ ShardQuery = Callable[[int, int], "QueryInputTypeDef"]  # (shard, items to read 
 
 def merged_page(
     client: DynamoDBClient,
-    pool: ThreadPoolExecutor,
+    pool: ThreadPoolExecutor | None,  # None: one shard, read in this thread
     shard_count: int,
     shard_query: ShardQuery,
     limit: int,
@@ -158,7 +158,7 @@ def merged_page(
     share = min(wanted, math.ceil(wanted * _SHARE_SLACK / shard_count) + 1)
     skip = after if order is Order.DESC else None
     shards = [_ShardReader(client, shard_query(shard, share), skip, order_by) for shard in range(shard_count)]
-    list(pool.map(_ShardReader.fill, shards))
+    list((pool.map if pool else map)(_ShardReader.fill, shards))
     # heapq pops the smallest: newest first inverts the ids (each character's complement sorts in reverse).
     sort_key = _ascending if order is Order.ASC else _descending
     # The nearest position a stalled shard reached: nothing beyond it may be listed on this page.
